@@ -1,0 +1,69 @@
+import { parse as parseEstree, type TSESTree } from '@typescript-eslint/typescript-estree';
+
+export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'] as const;
+
+/** A file that does not parse. `line` and `column` are 1-based. */
+export class ParseFailure extends Error {
+  constructor(
+    readonly fileName: string,
+    readonly reason: string,
+    readonly offset: number,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`${fileName}:${line}:${column}: does not parse: ${reason}`);
+    this.name = 'ParseFailure';
+  }
+}
+
+export function isSourceFile(fileName: string): boolean {
+  const lower = fileName.toLowerCase();
+  return !lower.endsWith('.d.ts') && SOURCE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+/** JSX is on for .tsx/.jsx and plain JS files, off for .ts/.mts/.cts, where `<T>x` is a type assertion. */
+function jsxFor(fileName: string): boolean {
+  const lower = fileName.toLowerCase();
+  return !(lower.endsWith('.ts') || lower.endsWith('.mts') || lower.endsWith('.cts'));
+}
+
+function parseOnce(text: string, jsx: boolean): TSESTree.Program {
+  return parseEstree(text, {
+    range: true,
+    loc: true,
+    comment: true,
+    tokens: false,
+    jsx,
+    loggerFn: false,
+    suppressDeprecatedPropertyWarnings: true,
+  });
+}
+
+/**
+ * Parses TypeScript or JavaScript. A `.js` file that fails with JSX on is tried once more without it
+ * (old Flow-free code with `a < b > c` style expressions), so only real syntax errors surface.
+ */
+export function parseSource(text: string, fileName: string): TSESTree.Program {
+  const jsx = jsxFor(fileName);
+  try {
+    return parseOnce(text, jsx);
+  } catch (first) {
+    if (jsx && !/\.(tsx|jsx)$/i.test(fileName)) {
+      try {
+        return parseOnce(text, false);
+      } catch {
+        // Report the first error: it is the one for the file's own dialect.
+      }
+    }
+    throw toParseFailure(first, text, fileName);
+  }
+}
+
+function toParseFailure(error: unknown, text: string, fileName: string): ParseFailure {
+  const detail = error as { message?: string; index?: number; lineNumber?: number; column?: number };
+  const offset = typeof detail.index === 'number' ? Math.min(detail.index, text.length) : 0;
+  const line = detail.lineNumber ?? 1;
+  const column = typeof detail.column === 'number' ? detail.column + 1 : 1;
+  const reason = (detail.message ?? String(error)).split('\n')[0];
+  return new ParseFailure(fileName, reason, offset, line, column);
+}
