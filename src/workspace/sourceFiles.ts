@@ -19,17 +19,24 @@ export interface FoundFile {
   relative: string;
 }
 
+/** What a folder holds for the analyzer: its source files and its package.json manifests (absolute paths). */
+export interface ProjectFiles {
+  sources: FoundFile[];
+  manifests: string[];
+}
+
 /**
- * Lists the JS/TS source files under `root`, recursively, in a stable (sorted) order. Skips the folders
- * above, declaration files and symbolic links (a link can point outside the project or back into it).
+ * Lists the JS/TS source files and package.json files under `root`, recursively, in a stable (sorted)
+ * order. Skips the folders above, declaration files and symbolic links (a link can point outside the
+ * project or back into it).
  */
-export async function findSourceFiles(root: string): Promise<FoundFile[]> {
-  const found: FoundFile[] = [];
+export async function findProjectFiles(root: string): Promise<ProjectFiles> {
+  const found: ProjectFiles = { sources: [], manifests: [] };
   await walk(path.resolve(root), '', found);
   return found;
 }
 
-async function walk(absoluteDir: string, relativeDir: string, found: FoundFile[]): Promise<void> {
+async function walk(absoluteDir: string, relativeDir: string, found: ProjectFiles): Promise<void> {
   const entries = await fs.readdir(absoluteDir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
@@ -38,7 +45,9 @@ async function walk(absoluteDir: string, relativeDir: string, found: FoundFile[]
     if (entry.isDirectory()) {
       if (!SKIPPED_FOLDERS.has(entry.name)) await walk(absolute, relative, found);
     } else if (entry.isFile() && isSourceFile(entry.name)) {
-      found.push({ absolute, relative });
+      found.sources.push({ absolute, relative });
+    } else if (entry.isFile() && entry.name === 'package.json') {
+      found.manifests.push(absolute);
     }
   }
 }

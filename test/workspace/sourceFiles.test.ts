@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findSourceFiles, isInSkippedFolder } from '../../src/workspace/sourceFiles';
+import { findProjectFiles, isInSkippedFolder } from '../../src/workspace/sourceFiles';
 
-describe('findSourceFiles', () => {
+describe('findProjectFiles', () => {
   let root: string;
 
   before(async () => {
@@ -19,6 +19,9 @@ describe('findSourceFiles', () => {
       'src/y.cts',
       'src/view.jsx',
       'src/readme.md',
+      'package.json',
+      'packages/tool/package.json',
+      'node_modules/pg/package.json',
       'scripts/migrate.js',
       'node_modules/pg/index.js',
       'src/node_modules/local/index.js',
@@ -37,13 +40,18 @@ describe('findSourceFiles', () => {
 
   after(() => fs.rm(root, { recursive: true, force: true }));
 
-  it('lists JS/TS sources recursively, skipping dependencies, VCS, build output and .d.ts files', async () => {
-    const found = await findSourceFiles(root);
+  it('lists JS/TS sources recursively in name order, skipping dependencies, VCS, build output and .d.ts files', async () => {
+    const found = (await findProjectFiles(root)).sources;
     assert.deepEqual(
       found.map((file) => file.relative.split(path.sep).join('/')),
       ['scripts/migrate.js', 'src/db.ts', 'src/esm.mjs', 'src/legacy.cjs', 'src/routes/users.tsx', 'src/view.jsx', 'src/x.mts', 'src/y.cts'],
     );
     for (const file of found) assert.equal(file.absolute, path.join(root, file.relative));
+  });
+
+  it('lists package.json manifests outside node_modules', async () => {
+    const { manifests } = await findProjectFiles(root);
+    assert.deepEqual(manifests, [path.join(root, 'package.json'), path.join(root, 'packages', 'tool', 'package.json')]);
   });
 
   it('tells whether a path lies in a skipped folder', () => {
