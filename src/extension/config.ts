@@ -1,0 +1,72 @@
+import * as vscode from 'vscode';
+import { RULE_IDS, type RuleId, type SeveritySetting } from '../core/types';
+import { CONFIG_SECTION, DEFAULT_DEBOUNCE_MS } from './constants';
+import type { Log } from './log';
+
+const SEVERITY_SETTINGS: readonly string[] = ['off', 'info', 'warning', 'error'];
+/** Settings that change what the analysis reports; a change re-analyses open documents. */
+const ANALYSIS_SETTINGS = ['enable', 'rules'].map((name) => `${CONFIG_SECTION}.${name}`);
+
+/** Typed access to the `poolLens.*` settings, read per document so folder settings apply. */
+export class Config implements vscode.Disposable {
+  private readonly analysisChanged = new vscode.EventEmitter<void>();
+  /** Fires when `poolLens.enable` or `poolLens.rules` changes. */
+  readonly onDidChangeAnalysisSettings = this.analysisChanged.event;
+  private readonly listener: vscode.Disposable;
+  /** Invalid entries already logged, so a bad setting is reported once, not on every keystroke. */
+  private readonly reported = new Set<string>();
+
+  constructor(private readonly log: Log) {
+    this.listener = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (ANALYSIS_SETTINGS.some((setting) => event.affectsConfiguration(setting))) {
+        this.reported.clear();
+        this.analysisChanged.fire();
+      }
+    });
+  }
+
+  enable(scope?: vscode.Uri): boolean {
+    return this.section(scope).get<boolean>('enable', true) !== false;
+  }
+
+  /** Per-rule severities; entries with an unknown rule id or severity are logged once and ignored. */
+  rules(scope?: vscode.Uri): Partial<Record<RuleId, SeveritySetting>> {
+    const raw = this.section(scope).get<unknown>('rules', {});
+    const rules: Partial<Record<RuleId, SeveritySetting>> = {};
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      this.warnOnce('rules', `Setting ${CONFIG_SECTION}.rules must be an object of rule id → off/info/warning/error; using the defaults.`);
+      return rules;
+    }
+    for (const [id, value] of Object.entries(raw)) {
+      if (!(RULE_IDS as readonly string[]).includes(id)) {
+        this.warnOnce(`rule:${id}`, `Setting ${CONFIG_SECTION}.rules names an unknown rule '${id}'; known rules: ${RULE_IDS.join(', ')}.`);
+      } else if (typeof value !== 'string' || !SEVERITY_SETTINGS.includes(value)) {
+        this.warnOnce(`severity:${id}:${String(value)}`, `Setting ${CONFIG_SECTION}.rules.${id} must be off, info, warning or error; using the rule's default.`);
+      } else {
+        rules[id as RuleId] = value as SeveritySetting;
+      }
+    }
+    return rules;
+  }
+
+  /** Milliseconds to wait after the last keystroke before analysing a document. */
+  debounceMs(scope?: vscode.Uri): number {
+    const value = this.section(scope).get<number>('debounceMs', DEFAULT_DEBOUNCE_MS);
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : DEFAULT_DEBOUNCE_MS;
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+    this.analysisChanged.dispose();
+  }
+
+  private section(scope: vscode.Uri | undefined): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(CONFIG_SECTION, scope);
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.log.warn(message);
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Everything the extension needs from the analyzer and the workspace index, behind one module that
+ * `lazyCore.ts` imports dynamically. Importing it evaluates TypeScript's parser (megabytes of code), which
+ * activation must not pay for: nothing else in src/extension may import these modules statically.
+ */
+export { analyze } from '../core/analyze';
+export { isSourceFile, ParseFailure } from '../core/parse';
+export { readScriptModuleKeys } from '../workspace/packageScripts';
+export { ProjectIndex } from '../workspace/projectIndex';
+export { isInSkippedFolder, SKIPPED_FOLDERS } from '../workspace/sourceFiles';

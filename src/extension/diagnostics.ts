@@ -1,0 +1,128 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Finding } from '../core/types';
+import type { Config } from './config';
+import { DIAGNOSTIC_SOURCE, LINTED_LANGUAGES, LINTED_SCHEMES } from './constants';
+import { toDiagnostic } from './convert';
+import type { FindingStore } from './findingStore';
+import { loadCore } from './lazyCore';
+import { errorText, type Log } from './log';
+import type { WorkspaceProjectFacts } from './projectFacts';
+
+/**
+ * Publishes Pool Lens diagnostics for open JS/TS documents: right away on open and save, after a pause
+ * in typing on change, and removes them on close. A document that stops parsing mid-edit keeps its last
+ * good diagnostics, so squiggles do not flicker while the user types.
+ */
+export class DiagnosticsProvider implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(
+    private readonly config: Config,
+    private readonly log: Log,
+    private readonly findings: FindingStore,
+    private readonly project: WorkspaceProjectFacts,
+  ) {
+    this.disposables = [
+      this.collection,
+      vscode.workspace.onDidOpenTextDocument((document) => void this.analyze(document)),
+      vscode.workspace.onDidSaveTextDocument((document) => void this.analyze(document)),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.contentChanges.length > 0) this.schedule(event.document);
+      }),
+      vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
+      config.onDidChangeAnalysisSettings(() => this.analyzeOpenDocuments()),
+      project.onDidChange(() => this.analyzeOpenDocuments()),
+    ];
+    this.analyzeOpenDocuments();
+  }
+
+  /** Analyses a document now and resolves to its Pool Lens diagnostics (empty when it is not analysed). */
+  async analyze(document: vscode.TextDocument): Promise<readonly vscode.Diagnostic[]> {
+    this.cancelTimer(document.uri);
+    if (!isLinted(document)) return [];
+    if (!this.config.enable(document.uri)) {
+      this.forget(document.uri);
+      return [];
+    }
+    const version = document.version;
+    const core = await loadCore();
+    const project = document.uri.scheme === 'file' ? this.project.current() : undefined;
+    // A newer edit or a close while the analyzer loaded: that event analyses (or clears) instead.
+    if (document.isClosed || document.version !== version) return this.collection.get(document.uri) ?? [];
+
+    let findings: Finding[];
+    try {
+      findings = core.analyze(document.getText(), analysisFileName(document), { rules: this.config.rules(document.uri), project });
+    } catch (error) {
+      if (error instanceof core.ParseFailure) {
+        this.log.debug(`${document.uri.toString(true)}:${error.line}:${error.column}: does not parse (${error.reason}); keeping the last diagnostics.`);
+      } else {
+        this.log.error(`Analysing ${document.uri.toString(true)} failed: ${error instanceof Error ? (error.stack ?? error.message) : errorText(error)}`);
+      }
+      return this.collection.get(document.uri) ?? [];
+    }
+    const entries = findings.map((finding) => ({ finding, diagnostic: toDiagnostic(finding, document) }));
+    this.findings.record(document, entries);
+    const diagnostics = entries.map((entry) => entry.diagnostic);
+    this.collection.set(document.uri, diagnostics);
+    return diagnostics;
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.findings.clear();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  private analyzeOpenDocuments(): void {
+    for (const document of vscode.workspace.textDocuments) void this.analyze(document);
+  }
+
+  private schedule(document: vscode.TextDocument): void {
+    if (!isLinted(document)) return;
+    this.cancelTimer(document.uri);
+    const key = document.uri.toString();
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.analyze(document);
+      }, this.config.debounceMs(document.uri)),
+    );
+  }
+
+  private cancelTimer(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const timer = this.timers.get(key);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.timers.delete(key);
+  }
+
+  private forget(uri: vscode.Uri): void {
+    this.cancelTimer(uri);
+    this.collection.delete(uri);
+    this.findings.delete(uri);
+  }
+}
+
+export function isLinted(document: vscode.TextDocument): boolean {
+  return LINTED_SCHEMES.has(document.uri.scheme) && Object.hasOwn(LINTED_LANGUAGES, document.languageId);
+}
+
+/**
+ * The file name the analyzer sees: the path on disk, so relative imports resolve against the project;
+ * the parser picks TS/JSX handling from its extension, so a name whose extension disagrees with the
+ * document's language (an untitled file, `.es6` shown as JavaScript) gets the language's extension.
+ */
+function analysisFileName(document: vscode.TextDocument): string {
+  const extension = LINTED_LANGUAGES[document.languageId];
+  const name = document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path;
+  const current = path.extname(name).toLowerCase();
+  const agrees = current === extension || (extension === '.js' && ['.mjs', '.cjs'].includes(current)) || (extension === '.ts' && ['.mts', '.cts'].includes(current));
+  return agrees ? name : `${name}${extension}`;
+}
