@@ -300,8 +300,9 @@ export default defineRule({
       const value = outerExpression(creation);
       const parent = value.parent;
       if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') {
-        const statement = parent.parent?.parent;
-        return { kind: 'name', name: parent.id.name, start: statement?.type === 'Program' ? (parent.parent as TSESTree.VariableDeclaration) : undefined };
+        const declaration = parent.parent!;
+        const statement = declaration.parent?.type === 'ExportNamedDeclaration' ? declaration.parent : declaration;
+        return { kind: 'name', name: parent.id.name, start: statement.parent?.type === 'Program' ? (statement as TSESTree.ProgramStatement) : undefined };
       }
       if (parent?.type === 'AssignmentExpression' && parent.right === value) {
         const target = unwrap(parent.left);
