@@ -18,7 +18,7 @@ export class ParseFailure extends Error {
 
 export function isSourceFile(fileName: string): boolean {
   const lower = fileName.toLowerCase();
-  return !lower.endsWith('.d.ts') && SOURCE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+  return !/\.d\.[cm]?ts$/.test(lower) && SOURCE_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
 /** JSX is on for .tsx/.jsx and plain JS files, off for .ts/.mts/.cts, where `<T>x` is a type assertion. */

@@ -17,6 +17,8 @@ describe('findProjectFiles', () => {
       'src/esm.mjs',
       'src/x.mts',
       'src/y.cts',
+      'src/types.d.mts',
+      'src/types.d.cts',
       'src/view.jsx',
       'src/readme.md',
       'package.json',
