@@ -49,7 +49,7 @@ export class DiagnosticsProvider implements vscode.Disposable {
     }
     const version = document.version;
     const core = await loadCore();
-    const project = document.uri.scheme === 'file' ? this.project.current() : undefined;
+    const project = this.project.factsFor(document.uri);
     // A newer edit or a close while the analyzer loaded: that event analyses (or clears) instead.
     if (document.isClosed || document.version !== version) return this.collection.get(document.uri) ?? [];
 

@@ -26,8 +26,13 @@ export class WorkspaceProjectFacts implements vscode.Disposable {
 
   constructor(private readonly log: Log) {}
 
-  /** The facts as known now (undefined before the first build finishes). Starts the build on first call. */
-  current(): ProjectFacts | undefined {
+  /**
+   * The facts for a document, as known now. Undefined before the first build finishes, and for documents
+   * outside the workspace folders: the index does not cover their neighbours, so claiming `complete`
+   * facts for them would hide pools their imports bring. Starts the build on first call.
+   */
+  factsFor(uri: vscode.Uri): ProjectFacts | undefined {
+    if (uri.scheme !== 'file' || !vscode.workspace.getWorkspaceFolder(uri)) return undefined;
     this.building ??= this.build();
     return this.index?.facts();
   }

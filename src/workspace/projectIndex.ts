@@ -33,6 +33,8 @@ export class ProjectIndex {
   private scriptFiles: ReadonlySet<string> = new Set();
   private poolExports = new Map<string, Set<string>>();
   private complete = true;
+  /** The last snapshot handed out; dropped whenever the facts change. */
+  private snapshot: ProjectFacts | undefined;
 
   constructor(private readonly readSource: ReadSource) {}
 
@@ -42,20 +44,23 @@ export class ProjectIndex {
 
   /** The facts as of now; a snapshot that later updates do not change. */
   facts(): ProjectFacts {
-    return {
+    this.snapshot ??= {
       poolExports: new Map([...this.poolExports].map(([key, names]) => [key, new Set(names)])),
       scriptFiles: new Set(this.scriptFiles),
       complete: this.complete,
     };
+    return this.snapshot;
   }
 
   /** Whether every module of the project is in the index (false when, say, a file search was truncated). */
   setComplete(complete: boolean): void {
     this.complete = complete;
+    this.snapshot = undefined;
   }
 
   setScriptFiles(keys: Iterable<string>): void {
     this.scriptFiles = new Set(keys);
+    this.snapshot = undefined;
   }
 
   /** Adds (or re-reads) many files, then settles the exports. Returns the files that could not be summarised. */
@@ -114,6 +119,7 @@ export class ProjectIndex {
   private async settle(force: boolean, problems: IndexProblem[]): Promise<void> {
     let previous = this.poolExports;
     this.poolExports = this.resolveExports();
+    this.snapshot = undefined;
     if (!force && sameExports(previous, this.poolExports)) return;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const facts = this.facts();
@@ -124,6 +130,7 @@ export class ProjectIndex {
       }
       previous = this.poolExports;
       this.poolExports = this.resolveExports();
+      this.snapshot = undefined;
       if (sameExports(previous, this.poolExports)) return;
     }
   }
