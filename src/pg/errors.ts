@@ -77,7 +77,6 @@ export function describeError(error: unknown, target: ConnectionTarget, secrets:
   const code = typeof detail.code === 'string' ? detail.code : undefined;
   const message = typeof detail.message === 'string' ? detail.message : String(error);
   const server = `${target.host}:${target.port}`;
-  const where = `database '${target.database}' on ${server}`;
   const problem = (kind: ProblemKind, text: string) => new PgProblem(kind, scrub(text, secrets), code);
 
   if (error instanceof PasswordRequired || /client password must be a (non-empty )?string/.test(message)) {
@@ -86,27 +85,27 @@ export function describeError(error: unknown, target: ConnectionTarget, secrets:
   }
   switch (code) {
     case 'ECONNREFUSED':
-      return problem('refused', `Cannot connect to ${server}: the connection was refused. Is PostgreSQL running and listening on that port?`);
+      return problem('refused', `Cannot connect to ${server} because the connection was refused: is PostgreSQL running and listening on that port?`);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_NONAME':
-      return problem('host-not-found', `Cannot find the host '${target.host}': the name does not resolve. Check the host setting.`);
+      return problem('host-not-found', `Cannot find the host '${target.host}': the name does not resolve; check the host setting.`);
     case 'ETIMEDOUT':
     case 'ENETUNREACH':
     case 'EHOSTUNREACH':
-      return problem('timeout', `Cannot reach ${server} (${code}). Check the host, the port and any firewall or VPN in between.`);
+      return problem('timeout', `Cannot reach ${server} (${code}); check the host, the port and any firewall or VPN in between.`);
     case 'ECONNRESET':
     case 'EPIPE':
-      return problem('connection-lost', `The connection to ${server} was reset. The server may have restarted; Pool Lens reconnects on the next refresh.`);
+      return problem('connection-lost', `The connection to ${server} was reset (did the server restart?); Pool Lens reconnects on the next refresh.`);
     case '28P01':
-      return problem('wrong-password', `${server} rejected the password for user '${target.user}'. Update the saved password or the one in the environment.`);
+      return problem('wrong-password', `${server} rejected the password for user '${target.user}'; update the saved password or the one in the environment.`);
     case '28000':
       if (/no encryption/i.test(message)) {
         return problem('tls-required', `${server} accepts user '${target.user}' on database '${target.database}' only over TLS${viaSetting(target)}: set the sslmode to require or verify-full.`);
       }
-      return problem('not-allowed', `${server} has no pg_hba.conf entry that lets user '${target.user}' connect to database '${target.database}' from this machine. Ask for access or check the user and database.`);
+      return problem('not-allowed', `${server} has no pg_hba.conf entry that lets user '${target.user}' connect to database '${target.database}' from this machine; ask for access or check the user and the database.`);
     case '3D000':
-      return problem('database-missing', `The ${where} does not exist. Check the database name.`);
+      return problem('database-missing', `The database '${target.database}' does not exist on ${server}; check the database name.`);
     case '53300':
       return problem('too-many-connections', `${server} has no free connection slots left (max_connections reached); the monitor could not get one.`);
     case '57P01':
@@ -118,7 +117,7 @@ export function describeError(error: unknown, target: ConnectionTarget, secrets:
     case '42501':
       return problem('permission-denied', `User '${target.user}' is not allowed to do that on ${server}: ${firstLine(message)}.`);
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return problem('tls-wrong-host', `The TLS certificate of ${server} is not issued for the name '${target.host}'. Connect with the name on the certificate, or use sslmode verify-ca.`);
+      return problem('tls-wrong-host', `The TLS certificate of ${server} is not issued for the name '${target.host}'; connect with the name on the certificate, or use sslmode verify-ca.`);
     case 'CERT_HAS_EXPIRED':
       return problem('tls-other', `The TLS certificate of ${server} has expired.`);
   }
@@ -130,10 +129,10 @@ export function describeError(error: unknown, target: ConnectionTarget, secrets:
     return problem('tls-unsupported', `${server} does not accept TLS connections, but the sslmode${viaSetting(target)} requires TLS: enable ssl on the server or set sslmode to prefer or disable.`);
   }
   if (/connection timeout|timeout expired|timeout exceeded/i.test(message)) {
-    return problem('timeout', `Timed out connecting to ${server}. Check the host, the port and any firewall or VPN in between.`);
+    return problem('timeout', `Timed out connecting to ${server}; check the host, the port and any firewall or VPN in between.`);
   }
   if (/Connection terminated/i.test(message)) {
-    return problem('connection-lost', `The connection to ${server} was lost. The server may have stopped; Pool Lens reconnects on the next refresh.`);
+    return problem('connection-lost', `The connection to ${server} was lost (did the server stop?); Pool Lens reconnects on the next refresh.`);
   }
   return problem('other', `${server}: ${firstLine(message)}${/[.!?]$/.test(firstLine(message)) ? '' : '.'}`);
 }
