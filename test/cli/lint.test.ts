@@ -167,6 +167,42 @@ describe('pool-lens lint (built CLI)', function () {
     });
   });
 
+  describe('package.json scripts', () => {
+    it('treats a module as a script once the nearest package.json runs it', async () => {
+      const dir = await temporaryCopy('lint-correct');
+      await fs.mkdir(path.join(dir, 'jobs'));
+      const job = path.join(dir, 'jobs', 'nightly.ts');
+      await fs.writeFile(
+        job,
+        [
+          `import { Pool } from 'pg';`,
+          ``,
+          `const pool = new Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 5_000 });`,
+          ``,
+          `export async function purgeExpiredCarts(): Promise<number> {`,
+          `  const { rowCount } = await pool.query("DELETE FROM carts WHERE updated_at < now() - interval '30 days'");`,
+          `  return rowCount ?? 0;`,
+          `}`,
+          ``,
+        ].join('\n'),
+      );
+      const asModule = await runCli(['lint', 'jobs', '--format', 'json'], dir);
+      assert.deepEqual(parseJson(asModule), { filesScanned: 1, findings: [] }, 'a module that only exports functions is not a script');
+
+      const manifestPath = path.join(dir, 'package.json');
+      const manifest = JSON.parse(await fs.readFile(manifestPath, 'utf8')) as { scripts: Record<string, string> };
+      manifest.scripts.nightly = 'tsx jobs/nightly.ts';
+      await fs.writeFile(manifestPath, JSON.stringify(manifest, null, 2));
+      const asScript = await runCli(['lint', 'jobs', '--format', 'json'], dir);
+      const newPool = await locate(job, 'new Pool(');
+      assert.equal(asScript.code, 1);
+      assert.deepEqual(
+        parseJson(asScript).findings.map((finding) => [finding.file, finding.line, finding.column, finding.ruleId]),
+        [[path.join('jobs', 'nightly.ts'), newPool.line, newPool.column, 'script-without-end']],
+      );
+    });
+  });
+
   describe('walking folders', () => {
     it('finds sources in nested folders and every extension, and skips dependencies, VCS and build output', async () => {
       const dir = await temporaryCopy('lint-correct');
