@@ -154,6 +154,7 @@ export default defineRule({
         return { kind: 'request', handler: 'Next.js route handler' };
       }
       if (isPagesApiFile(ctx.fileName) && names.includes('default')) return { kind: 'request', handler: 'API route' };
+      if (isAppRouterPageFile(ctx.fileName) && names.includes('default')) return { kind: 'request', handler: 'Next.js page' };
       if (names.includes('getServerSideProps')) return { kind: 'request', handler: "page's getServerSideProps" };
       if (names.includes('handler')) return { kind: 'invocation' };
 
@@ -518,6 +519,11 @@ function isRouteOptions(object: Node | undefined): boolean {
 
 function isNextRouteFile(fileName: string): boolean {
   return /(?:^|[\\/])route\.[cm]?[jt]sx?$/.test(fileName);
+}
+
+/** A server component rendered per request: `page.tsx` or `layout.tsx` under an `app` folder. */
+function isAppRouterPageFile(fileName: string): boolean {
+  return /(?:^|[\\/])app[\\/](?:.*[\\/])?(?:page|layout)\.[cm]?[jt]sx?$/.test(fileName);
 }
 
 function isPagesApiFile(fileName: string): boolean {

@@ -229,17 +229,44 @@ export default defineRule({
           continue;
         }
         if (callTakingFunction(node)) continue;
-        const name = functionName(node);
-        if (name === undefined || depth >= MAX_CALL_DEPTH) return [finish({ kind: 'success' })];
-        // Call sites, and places that hand the function to a call (`setImmediate(main)`, `.then(run)`).
-        const uses = referencesTo(name, program).flatMap((ref) => {
-          const call = ref.parent;
-          if (call?.type !== 'CallExpression') return [];
-          return [call.callee === ref ? call : ref];
-        });
+        if (depth >= MAX_CALL_DEPTH) return [finish({ kind: 'success' })];
+        const uses = usesOf(node);
+        if (uses === undefined) return [finish({ kind: 'success' })];
         return uses.flatMap((use) => classify(use, binding, depth + 1).map(finish));
       }
       return [finish({ kind: 'success' })];
+    }
+
+    /**
+     * Where a function runs from: its calls, the places that hand it to a call (`setImmediate(main)`,
+     * `.finally(cleanup)`), `obj.method()` calls for methods and `new C()` for constructors. Undefined
+     * when the function has no name to look for.
+     */
+    function usesOf(fn: FunctionNode): Node[] | undefined {
+      const holder = outerExpression(fn).parent;
+      if (holder?.type === 'MethodDefinition' && holder.kind === 'constructor') {
+        const className = classNameOf(holder.parent?.parent);
+        if (className === undefined) return undefined;
+        const constructions: Node[] = [];
+        walk(program, (node) => {
+          if (node.type === 'NewExpression' && node.callee.type === 'Identifier' && node.callee.name === className) constructions.push(node);
+        });
+        return constructions;
+      }
+      const name = functionName(fn);
+      if (name === undefined) return undefined;
+      if (holder?.type === 'MethodDefinition' || holder?.type === 'Property' || holder?.type === 'PropertyDefinition') {
+        const calls: Node[] = [];
+        walk(program, (node) => {
+          if (node.type === 'CallExpression' && calleeObject(node) && calleeName(node) === name) calls.push(node);
+        });
+        return calls;
+      }
+      return referencesTo(name, program).flatMap((ref) => {
+        const call = ref.parent;
+        if (call?.type !== 'CallExpression') return [];
+        return [call.callee === ref ? call : ref];
+      });
     }
 
     /** A catch handler that neither ends the pool, exits, nor re-throws lets a failed run go on with the pool open. */
@@ -458,6 +485,12 @@ function rootCall(expression: Node): TSESTree.CallExpression | undefined {
     return node;
   }
   return undefined;
+}
+
+function classNameOf(node: Node | undefined): string | undefined {
+  if ((node?.type === 'ClassDeclaration' || node?.type === 'ClassExpression') && node.id) return node.id.name;
+  const holder = node?.parent;
+  return holder?.type === 'VariableDeclarator' && holder.id.type === 'Identifier' ? holder.id.name : undefined;
 }
 
 function isProcessExit(node: Node): boolean {

@@ -1341,6 +1341,39 @@ module.exports = loadUser;
       errors: [{ line: 4, column: 16, message: perCall('loadUser()') }],
     },
     {
+      name: 'Next.js server component page',
+      fileName: 'app/users/page.tsx',
+      code: `import { Pool } from 'pg';
+
+export default async function UsersPage() {
+  const pool = new Pool();
+  const { rows } = await pool.query('select name from users');
+  return <ul>{rows.map((u) => <li key={u.name}>{u.name}</li>)}</ul>;
+}
+`,
+      errors: [
+        {
+          line: 4,
+          column: 16,
+          message: perRequest('Next.js page'),
+          fixes: [
+            {
+              title: MOVE,
+              output: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export default async function UsersPage() {
+  const { rows } = await pool.query('select name from users');
+  return <ul>{rows.map((u) => <li key={u.name}>{u.name}</li>)}</ul>;
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: 'helper called from a route handler',
       fileName: 'src/server.ts',
       code: `import express from 'express';

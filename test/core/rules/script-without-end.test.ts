@@ -400,6 +400,31 @@ main().catch((err) => {
 `,
     },
     {
+      name: 'a class that owns the pool, closed by a method the script calls',
+      fileName: 'scripts/migrate.ts',
+      code: `import { Pool } from 'pg';
+
+class Migrator {
+  private readonly pool = new Pool();
+
+  async up() {
+    await this.pool.query('create table if not exists plans (id serial primary key)');
+  }
+
+  async close() {
+    await this.pool.end();
+  }
+}
+
+const migrator = new Migrator();
+try {
+  await migrator.up();
+} finally {
+  await migrator.close();
+}
+`,
+    },
+    {
       name: 'suppressed with a reason',
       fileName: 'scripts/repl.ts',
       code: `import { Pool } from 'pg';
@@ -1081,6 +1106,28 @@ const { rows } = await db.pool.query('select count(*) from users');
 console.log(db.name, rows[0].count);
 `,
       errors: [{ line: 3, column: 20, message: neverEnded('pool') }],
+    },
+    {
+      name: 'a class whose close method is never called',
+      fileName: 'scripts/reset.ts',
+      code: `import { Pool } from 'pg';
+
+class Db {
+  pool: Pool;
+
+  constructor() {
+    this.pool = new Pool();
+  }
+
+  close() {
+    return this.pool.end();
+  }
+}
+
+const db = new Db();
+await db.pool.query('truncate table carts');
+`,
+      errors: [{ line: 7, column: 17, message: neverEnded('pool') }],
     },
     {
       name: 'for await over input lines at the top level',
