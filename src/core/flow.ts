@@ -478,10 +478,11 @@ class Interpreter {
     } else {
       const base = this.expression(object, facts);
       resolved = base.normal;
+      // The base's own throw point rejects the chain; name it as a rejection, not as a second throw.
       const rejecting = throwPoint(object, this.client);
       rejected = dedupe([
-        ...base.exits.map((exit) => exit.fact),
         ...(rejecting ? base.normal.map((fact) => withCause(fact, { kind: 'rejects', node: rejecting })) : []),
+        ...base.exits.map((exit) => exit.fact).filter((fact) => !rejecting || fact.cause?.node !== rejecting),
       ]);
     }
     const [first, second] = node.arguments as Node[];
