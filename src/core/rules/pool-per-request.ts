@@ -164,7 +164,11 @@ export default defineRule({
       }
       const callback = callTakingFunction(fn);
       if (!callback) return undefined;
-      const { call, index } = callback;
+      return registeredHandler(callback.call, callback.index);
+    }
+
+    /** The function (or a wrapper call around it) is argument `index` of `call`: is that a request-handler registration? */
+    function registeredHandler(call: TSESTree.CallExpression, index: number): Repetition | undefined {
       const method = calleeName(call);
       const receiver = calleeObject(call);
       if (method === undefined) return undefined;
@@ -175,6 +179,13 @@ export default defineRule({
       if (receiver && (method === 'use' || method === 'addHook')) return { kind: 'request', handler: 'middleware' };
       if (method === 'createServer' || (method === 'on' && stringValue(call.arguments[0]) === 'request')) {
         return { kind: 'request', handler: 'request listener' };
+      }
+      if (receiver && (method === 'query' || method === 'mutation') && index === 0) return { kind: 'request', handler: 'tRPC procedure' };
+      // `app.get('/x', asyncHandler(async (req, res) => …))`: look through a plain wrapper call.
+      const wrapper = outerExpression(call);
+      const outer = wrapper.parent;
+      if (unwrap(call.callee).type === 'Identifier' && outer?.type === 'CallExpression' && outer.callee !== wrapper) {
+        return registeredHandler(outer, outer.arguments.indexOf(wrapper as TSESTree.CallExpressionArgument));
       }
       return undefined;
     }
@@ -314,33 +325,29 @@ export default defineRule({
       }
     }
 
+    /**
+     * A pool used directly in the scope is used per run; one only used inside closures is captured by
+     * them (`app.get('/', () => pool.query(...))` inside `createApp()`), so it outlives the run.
+     */
     function bindingFate(name: string, declaration: Node, scope: Node): 'escapes' | 'used' | 'unused' {
       let used = false;
+      let captured = false;
       for (const ref of referencesTo(name, scope)) {
         if (ref === declaration) continue;
+        if (isInNestedFunction(ref, scope)) {
+          captured = true;
+          continue;
+        }
         const parent = ref.parent!;
         if (parent.type === 'MemberExpression' && parent.object === ref) {
           const call = parent.parent;
-          if (call?.type === 'CallExpression' && call.callee === parent && USE_METHODS.has(propertyName(parent) ?? '')) {
-            if (isHandedOut(ref, scope)) return 'escapes';
-            used = true;
-          }
+          if (call?.type === 'CallExpression' && call.callee === parent && USE_METHODS.has(propertyName(parent) ?? '')) used = true;
           continue;
         }
         if (parent.type === 'AssignmentExpression' && parent.left === ref) continue;
         return 'escapes';
       }
-      return used ? 'used' : 'unused';
-    }
-
-    /** A use inside a closure that the scope returns (`return { query: (t) => pool.query(t) }`) hands the pool out. */
-    function isHandedOut(ref: Node, scope: Node): boolean {
-      if (!isInNestedFunction(ref, scope)) return false;
-      for (let node = ref.parent; node && node !== scope; node = node.parent) {
-        if (node.type === 'ReturnStatement' || node.type === 'ExportDefaultDeclaration') return true;
-        if (node.parent === scope && scope.type === 'ArrowFunctionExpression' && scope.body === node) return true;
-      }
-      return false;
+      return used ? 'used' : captured ? 'escapes' : 'unused';
     }
 
     function isLocalTo(name: string, scope: Node): boolean {

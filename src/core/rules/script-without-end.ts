@@ -451,6 +451,7 @@ export default defineRule({
 
     return {
       'Program:exit'() {
+        if (ctx.model.poolCreations.length === 0 && ctx.model.importedPools.size === 0) return;
         collectModuleBindings();
         if (!isScript()) return;
         for (const creation of ctx.model.poolCreations) {

@@ -396,6 +396,33 @@ export function poolFor(tenant: string) {
 `,
     },
     {
+      name: 'app factory whose routes capture the pool',
+      fileName: 'src/app.ts',
+      code: `import express from 'express';
+import { Pool, type PoolConfig } from 'pg';
+
+export function createApp(db: PoolConfig) {
+  const pool = new Pool(db);
+  const app = express();
+  app.get('/users', async (_req, res) => res.json((await pool.query('select * from users')).rows));
+  return app;
+}
+`,
+    },
+    {
+      name: 'NestJS provider factory',
+      fileName: 'src/database.module.ts',
+      code: `import { Module } from '@nestjs/common';
+import { Pool } from 'pg';
+
+@Module({
+  providers: [{ provide: 'PG_POOL', useFactory: () => new Pool({ connectionString: process.env.DATABASE_URL }) }],
+  exports: ['PG_POOL'],
+})
+export class DatabaseModule {}
+`,
+    },
+    {
       name: 'suppressed with a reason',
       fileName: 'src/admin.ts',
       code: `import express from 'express';
@@ -1367,6 +1394,88 @@ export default async function UsersPage() {
   const { rows } = await pool.query('select name from users');
   return <ul>{rows.map((u) => <li key={u.name}>{u.name}</li>)}</ul>;
 }
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'handler wrapped in asyncHandler()',
+      fileName: 'src/routes.js',
+      code: `const express = require('express');
+const asyncHandler = require('express-async-handler');
+const { Pool } = require('pg');
+
+const router = express.Router();
+
+router.get('/invoices', asyncHandler(async (req, res) => {
+  const pool = new Pool();
+  res.json((await pool.query('select * from invoices')).rows);
+}));
+
+module.exports = router;
+`,
+      errors: [
+        {
+          line: 8,
+          column: 16,
+          message: perRequest('route handler'),
+          fixes: [
+            {
+              title: MOVE,
+              output: `const express = require('express');
+const asyncHandler = require('express-async-handler');
+const { Pool } = require('pg');
+
+const router = express.Router();
+
+const pool = new Pool();
+
+router.get('/invoices', asyncHandler(async (req, res) => {
+  res.json((await pool.query('select * from invoices')).rows);
+}));
+
+module.exports = router;
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'tRPC procedure',
+      fileName: 'src/server/routers/user.ts',
+      code: `import { Pool } from 'pg';
+import { publicProcedure, router } from '../trpc';
+
+export const userRouter = router({
+  list: publicProcedure.query(async () => {
+    const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+    const { rows } = await pool.query('select id, name from users');
+    return rows;
+  }),
+});
+`,
+      errors: [
+        {
+          line: 6,
+          column: 18,
+          message: perRequest('tRPC procedure'),
+          fixes: [
+            {
+              title: MOVE,
+              output: `import { Pool } from 'pg';
+import { publicProcedure, router } from '../trpc';
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+
+export const userRouter = router({
+  list: publicProcedure.query(async () => {
+    const { rows } = await pool.query('select id, name from users');
+    return rows;
+  }),
+});
 `,
             },
           ],
