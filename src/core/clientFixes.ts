@@ -8,8 +8,8 @@ import type { Fix, Range, RuleContext, TextEdit } from './types';
 
 type Node = TSESTree.Node;
 
-export const RELEASE_IN_FINALLY = 'Release the client in a finally block';
-export const USE_POOL_QUERY = 'Use pool.query() instead';
+const RELEASE_IN_FINALLY = 'Release the client in a finally block';
+const USE_POOL_QUERY = 'Use pool.query() instead';
 
 /** Widest indentation unit believed; wider leading space is alignment, not nesting. */
 const MAX_INDENT_UNIT = 8;
@@ -244,7 +244,7 @@ function templateRanges(statements: readonly Node[]): Range[] {
 }
 
 /** The file's indentation unit: a tab, or the smallest run of leading spaces (2 when nothing says). */
-export function indentUnit(text: string): string {
+function indentUnit(text: string): string {
   let smallest = Number.POSITIVE_INFINITY;
   for (const match of text.matchAll(/^([ \t]+)\S/gm)) {
     const leading = match[1];

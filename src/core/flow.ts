@@ -71,7 +71,7 @@ export interface FlowClient extends TrackedClient {
   acquisition?: TSESTree.CallExpression;
 }
 
-/** Facts per status kept at one program point; more distinct causes add nothing to the report. */
+/** Facts per status and kind of cause kept at one program point; more causes add nothing to the report. */
 const MAX_FACTS_PER_STATUS = 4;
 /** Loops reach a fixed point within a few rounds; this bound only guards against a modelling mistake. */
 const MAX_LOOP_ROUNDS = 12;
@@ -142,6 +142,9 @@ class Interpreter {
 
   private statement(node: Node, facts: Fact[]): Outcome {
     if (facts.length === 0) return { normal: [], exits: [] };
+    // Without a held client and without the checkout, nothing here can leak: skip the walk. Keeping
+    // the facts as the normal outcome may add a path that does not exist, which never adds a leak.
+    if (!facts.some((fact) => fact.status === 'held') && !this.containsCheckout(node)) return { normal: facts, exits: [] };
     switch (node.type) {
       case 'BlockStatement':
       case 'StaticBlock':
@@ -463,6 +466,11 @@ class Interpreter {
     }
   }
 
+  private containsCheckout(node: Node): boolean {
+    const { acquisition } = this.client;
+    return acquisition !== undefined && node.range[0] <= acquisition.range[0] && acquisition.range[1] <= node.range[1];
+  }
+
   /** `x.then(…)`, `.catch(…)`, `.finally(…)` chains whose steps touch the client. */
   private isClientChain(node: TSESTree.CallExpression): boolean {
     return chainMethod(node) !== undefined && mentions(node, this.client);
@@ -637,7 +645,7 @@ function releaseSitesOutsideFunctions(root: Node, client: TrackedClient): boolea
  * or undefined when it cannot. Among several, a call on the client (`client.query()`) is named first:
  * it is the one a reader expects to fail.
  */
-export function throwPoint(node: Node, client: TrackedClient): Node | undefined {
+function throwPoint(node: Node, client: TrackedClient): Node | undefined {
   let firstCall: Node | undefined;
   let firstAwait: Node | undefined;
   let clientCall: Node | undefined;
@@ -701,15 +709,18 @@ function factKey(fact: Fact): string {
 
 function dedupe(facts: readonly Fact[]): Fact[] {
   const seen = new Set<string>();
-  const perStatus = new Map<Status, number>();
+  const perKind = new Map<string, number>();
   const result: Fact[] = [];
   for (const fact of facts) {
     const key = factKey(fact);
     if (seen.has(key)) continue;
-    const count = perStatus.get(fact.status) ?? 0;
-    if (count >= MAX_FACTS_PER_STATUS && fact.cause) continue;
+    if (fact.cause) {
+      const kind = `${fact.status}:${fact.cause.kind}`;
+      const count = perKind.get(kind) ?? 0;
+      if (count >= MAX_FACTS_PER_STATUS) continue;
+      perKind.set(kind, count + 1);
+    }
     seen.add(key);
-    perStatus.set(fact.status, count + 1);
     result.push(fact);
   }
   return result;
@@ -719,11 +730,23 @@ function join(...lists: ReadonlyArray<readonly Fact[]>): Fact[] {
   return dedupe(lists.flat());
 }
 
+/**
+ * Drops repeated exits. A fact's future does not depend on its cause, so beyond a few causes of the
+ * same kind another one only costs time (every exit runs through each enclosing finally block).
+ */
 function dedupeExits(exits: readonly Exit[]): Exit[] {
   const seen = new Set<string>();
+  const perKind = new Map<string, number>();
   return exits.filter((exit) => {
-    const key = `${exit.keyword}:${exit.label ?? ''}:${factKey(exit.fact)}`;
+    const route = `${exit.keyword}:${exit.label ?? ''}`;
+    const key = `${route}:${factKey(exit.fact)}`;
     if (seen.has(key)) return false;
+    if (exit.fact.cause) {
+      const kind = `${route}:${exit.fact.status}:${exit.fact.cause.kind}`;
+      const count = perKind.get(kind) ?? 0;
+      if (count >= MAX_FACTS_PER_STATUS) return false;
+      perKind.set(kind, count + 1);
+    }
     seen.add(key);
     return true;
   });
