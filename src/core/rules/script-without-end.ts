@@ -12,6 +12,7 @@ import {
   isInNestedFunction,
   outerExpression,
   referencesTo,
+  topLevelStatement,
   type FunctionNode,
 } from '../functions';
 import { keyName, propertyName, unwrap } from '../pgModel';
@@ -353,35 +354,51 @@ export default defineRule({
       const start = binding.start;
       if (!start) return undefined;
       const entries = entryCalls();
-      if (entries.length > 1) return undefined;
       if (entries.length === 1) {
-        const { chain, fn, linked } = entries[0];
-        if (chain.range[0] < start.range[1] || (!fn.async && !linked)) return undefined;
-        return {
-          title: 'End the pool when the script finishes',
-          edits: [{ range: [chain.range[1], chain.range[1]], text: `.finally(() => ${binding.name}.end())` }],
-        };
+        const { statement, chain, fn, linked } = entries[0];
+        // Ending the pool when main() settles is right only if nothing after it still runs work.
+        const later = program.body.slice(program.body.indexOf(topLevelStatement(statement)!) + 1);
+        if (chain.range[0] > start.range[1] && (fn.async || linked) && !later.some(runsWork)) {
+          return {
+            title: 'End the pool when the script finishes',
+            edits: [{ range: [chain.range[1], chain.range[1]], text: `.finally(() => ${binding.name}.end())` }],
+          };
+        }
       }
+      // Wrapping in try/finally waits only for awaited work: a floating main() would lose its pool.
+      if (entries.some((entry) => !entry.awaited)) return undefined;
       return wrapInTryFinally(binding.name, start);
     }
 
-    /** Top-level statements (outside functions) that call one of the file's own functions, possibly through `.then/.catch/.finally`. */
-    function entryCalls(): Array<{ chain: Node; fn: FunctionNode; linked: boolean }> {
-      const entries: Array<{ chain: Node; fn: FunctionNode; linked: boolean }> = [];
+    /** Top-level statements (outside functions) that call one of the file's own functions or an IIFE, possibly through `.then/.catch/.finally`. */
+    function entryCalls(): Array<{ statement: Node; chain: Node; fn: FunctionNode; linked: boolean; awaited: boolean }> {
+      const entries: Array<{ statement: Node; chain: Node; fn: FunctionNode; linked: boolean; awaited: boolean }> = [];
       walk(program, (node) => {
         if (isFunction(node)) return false;
         if (node.type !== 'ExpressionStatement') return undefined;
         let expression = unwrap(node.expression);
-        if (expression.type === 'AwaitExpression' || (expression.type === 'UnaryExpression' && expression.operator === 'void')) {
-          expression = unwrap(expression.argument);
+        const awaited = expression.type === 'AwaitExpression';
+        if (awaited || (expression.type === 'UnaryExpression' && expression.operator === 'void')) {
+          expression = unwrap((expression as TSESTree.AwaitExpression | TSESTree.UnaryExpression).argument);
         }
         const root = rootCall(expression);
         const callee = root && unwrap(root.callee);
-        const fn = callee?.type === 'Identifier' ? localFunctions.get(callee.name) : undefined;
-        if (root && fn) entries.push({ chain: expression, fn, linked: expression !== root });
+        const fn = callee && isFunction(callee) ? callee : callee?.type === 'Identifier' ? localFunctions.get(callee.name) : undefined;
+        if (root && fn) entries.push({ statement: node, chain: expression, fn, linked: expression !== root, awaited });
         return false;
       });
       return entries;
+    }
+
+    /** A statement that calls or awaits something at the top level (function bodies do not count). */
+    function runsWork(statement: Node): boolean {
+      let found = false;
+      walk(statement, (node) => {
+        if (found || isFunction(node)) return false;
+        if (node.type === 'CallExpression' || node.type === 'AwaitExpression' || node.type === 'NewExpression') found = true;
+        return found ? false : undefined;
+      });
+      return found;
     }
 
     function lastImport(): TSESTree.ProgramStatement | undefined {

@@ -1172,6 +1172,108 @@ try {
       ],
     },
     {
+      name: 'a module-level pool used by an async IIFE',
+      fileName: 'scripts/recount.js',
+      code: `const { Pool } = require('pg');
+
+const pool = new Pool();
+
+(async () => {
+  await pool.query('update stats set users = (select count(*) from users)');
+})();
+`,
+      errors: [
+        {
+          line: 3,
+          column: 14,
+          message: neverEnded('pool'),
+          fixes: [
+            {
+              title: FIX,
+              output: `const { Pool } = require('pg');
+
+const pool = new Pool();
+
+(async () => {
+  await pool.query('update stats set users = (select count(*) from users)');
+})().finally(() => pool.end());
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'several awaited steps are wrapped together',
+      fileName: 'scripts/nightly.ts',
+      code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+async function expireSessions() {
+  await pool.query('delete from sessions where expires_at < now()');
+}
+
+async function refreshStats() {
+  await pool.query('refresh materialized view stats');
+}
+
+await expireSessions();
+await refreshStats();
+`,
+      errors: [
+        {
+          line: 3,
+          column: 14,
+          message: neverEnded('pool'),
+          fixes: [
+            {
+              title: FIX,
+              output: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+try {
+  async function expireSessions() {
+    await pool.query('delete from sessions where expires_at < now()');
+  }
+
+  async function refreshStats() {
+    await pool.query('refresh materialized view stats');
+  }
+
+  await expireSessions();
+  await refreshStats();
+} finally {
+  await pool.end();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'two floating entry calls: no single place to end the pool, so no fix',
+      fileName: 'scripts/seed-all.ts',
+      code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+async function seedUsers() {
+  await pool.query("insert into users (email) values ('a@example.com')");
+}
+
+async function seedOrders() {
+  await pool.query('insert into orders (total) values (10)');
+}
+
+seedUsers();
+seedOrders();
+`,
+      errors: [{ line: 3, column: 14, message: neverEnded('pool') }],
+    },
+    {
       name: 'a template literal spanning lines is not re-indented: no fix',
       fileName: 'scripts/create-view.ts',
       code: `import { Pool } from 'pg';
