@@ -411,13 +411,19 @@ class Interpreter {
     const arguments_ = node.arguments as Node[];
     const plainParts = [node.callee, ...arguments_.filter((arg) => !isFunction(arg))];
     const beforeCall = this.sequenceOfParts(plainParts, facts);
-    const thrower = this.mode.implicitThrows ? throwPoint(node, this.client) : undefined;
+    const callee = unwrap(node.callee);
+    // An immediately invoked function that releases is walked below like a callback: its own throws
+    // are found there, and calling it cannot fail before its body runs.
+    const walksCallee = isFunction(callee) && releaseSites(callee.body, this.client).length > 0;
+    const thrower = this.mode.implicitThrows && !walksCallee ? throwPoint(node, this.client) : undefined;
     const exits = [...beforeCall.exits, ...(thrower ? beforeCall.normal.map((fact) => this.throwExit(fact, thrower)) : [])];
     let after = beforeCall.normal;
     if (arguments_.some((arg) => isReleaseReference(arg, this.client))) after = after.map(release);
     // A callback that releases the client takes the rest of the path over: it runs with the state the
     // call leaves, and its ends are where the path continues (node-style `(err, res) => { done(); }`).
-    const callbacks = arguments_.filter((arg): arg is FunctionNode => isFunction(arg) && releaseSites(arg.body, this.client).length > 0);
+    // An immediately invoked function runs right here the same way.
+    const candidates = isFunction(callee) ? [callee, ...arguments_] : arguments_;
+    const callbacks = candidates.filter((arg): arg is FunctionNode => isFunction(arg) && releaseSites(arg.body, this.client).length > 0);
     if (callbacks.length > 0) {
       const ends = callbacks.map((callback) => this.callback(callback, after, false));
       after = join(...ends.map((end) => [...end.completed, ...end.thrown]));

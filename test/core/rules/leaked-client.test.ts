@@ -413,6 +413,77 @@ export async function listUsers() {
 `,
   },
   {
+    name: 'returned promise chain releases in .finally()',
+    code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function count() {
+  const client = await pool.connect();
+  return client.query('SELECT count(*) FROM users').finally(() => client.release());
+}
+`,
+  },
+  {
+    name: 'async IIFE that releases in finally',
+    fileName: 'scripts/seed.mjs',
+    code: `import pg from 'pg';
+
+const pool = new pg.Pool();
+
+const client = await pool.connect();
+await (async () => {
+  try {
+    await client.query('INSERT INTO users (name) VALUES ($1)', ['admin']);
+  } finally {
+    client.release();
+  }
+})();
+await pool.end();
+`,
+  },
+  {
+    name: 'callback style inside a Promise wrapper, done(err) first',
+    fileName: 'promisified.js',
+    code: `const { Pool } = require('pg');
+const pool = new Pool();
+
+function query(text, params) {
+  return new Promise((resolve, reject) => {
+    pool.connect((err, client, done) => {
+      if (err) return reject(err);
+      client.query(text, params, (err, res) => {
+        done(err);
+        if (err) reject(err);
+        else resolve(res.rows);
+      });
+    });
+  });
+}
+
+module.exports = { query };
+`,
+  },
+  {
+    name: 'break out of a loop inside try/finally',
+    code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function insertUntilBlank(items: string[]) {
+  const client = await pool.connect();
+  try {
+    for (const item of items) {
+      if (!item) break;
+      await client.query('INSERT INTO items (name) VALUES ($1)', [item]);
+    }
+  } finally {
+    client.release();
+  }
+}
+`,
+  },
+  {
     name: 'non-pg connect: mongoose, redis, MongoClient in a file that also uses pg',
     code: `import { Pool } from 'pg';
 import mongoose from 'mongoose';
@@ -1555,6 +1626,56 @@ export async function copy() {
     source.release();
   }
   await pool.query('SELECT 2');
+}
+` },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'checkout cast to PoolClient, query result used after the release',
+    code: `import { Pool, type PoolClient } from 'pg';
+
+const pool = new Pool();
+
+export async function names() {
+  const client = (await pool.connect()) as PoolClient;
+  const res = await client.query<{ name: string }>('SELECT name FROM users');
+  client.release();
+  return res.rows.map((row) => row.name);
+}
+`,
+    errors: [
+      {
+        line: 6,
+        column: 25,
+        message: 'Client from pool.connect() leaks if client.query() on line 7 throws: release it in a finally block.',
+        related: [
+          { line: 7, column: 21, message: 'Can throw here while the client is held.' },
+          { line: 8, column: 3, message: 'Released here, but not on that path.' },
+        ],
+        fixes: [
+          { title: 'Release the client in a finally block', output: `import { Pool, type PoolClient } from 'pg';
+
+const pool = new Pool();
+
+export async function names() {
+  const client = (await pool.connect()) as PoolClient;
+  try {
+    const res = await client.query<{ name: string }>('SELECT name FROM users');
+    return res.rows.map((row) => row.name);
+  } finally {
+    client.release();
+  }
+}
+` },
+          { title: 'Use pool.query() instead', output: `import { Pool, type PoolClient } from 'pg';
+
+const pool = new Pool();
+
+export async function names() {
+  const res = await pool.query<{ name: string }>('SELECT name FROM users');
+  return res.rows.map((row) => row.name);
 }
 ` },
         ],
