@@ -1,17 +1,18 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { EXPECTED, UNPARSABLE_FILE } from './expectations';
 import {
   activatePoolLens,
-  describeDiagnostics,
   openFile,
-  poolLensDiagnostics,
   ruleOf,
   settledDiagnostics,
   waitForDiagnostics,
   waitForRule,
   withFileRestored,
+  workspaceUri,
 } from './support/editor';
+import { waitFor } from './support/wait';
 
 const leak = EXPECTED.find((expected) => expected.ruleId === 'leaked-client')!;
 
@@ -32,8 +33,6 @@ suite('Editing, broken files and closing', () => {
 
   test('fixing the code by typing removes the squiggle before the file is saved', () =>
     withFileRestored(leak.file, async (editor) => {
-      const release = editor.document.getText().indexOf('  client.release();\n');
-      assert.ok(release >= 0);
       // Put the release into a finally block by typing: the leak squiggle goes away, unsaved.
       const fixedText = editor.document
         .getText()
@@ -56,14 +55,16 @@ suite('Editing, broken files and closing', () => {
     await waitForRule(other.document.uri, leak.ruleId);
   });
 
-  test('closing a file clears its squiggles', async () => {
-    const editor = await openFile(leak.file);
-    const uri = editor.document.uri;
+  // VS Code keeps a closed file's document alive for minutes after its tab closes, so the close
+  // event (and with it the clearing) is tested on an unsaved new file, whose document ends with its tab.
+  test('closing an unsaved file clears its squiggles', async () => {
+    const text = readFileSync(workspaceUri(leak.file).fsPath, 'utf8');
+    const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: text });
+    await vscode.window.showTextDocument(document);
+    const uri = document.uri;
     await waitForRule(uri, leak.ruleId);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await waitForDiagnostics(uri, 'the diagnostics to be cleared after closing', (list) => list.length === 0).catch((error: Error) => {
-      throw new Error(`${error.message} (open documents: ${vscode.workspace.textDocuments.map((d) => d.uri.path).join(', ')}; ${describeDiagnostics(uri)})`);
-    });
-    assert.deepEqual(poolLensDiagnostics(uri), []);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await waitFor('the untitled document to close', () => (document.isClosed ? true : undefined), () => 'still open');
+    await waitForDiagnostics(uri, 'the diagnostics to be cleared after closing', (list) => list.length === 0);
   });
 });

@@ -35,7 +35,8 @@ export async function runUserChecks(page: Page, report: Report): Promise<void> {
         const input = page.locator('.quick-input-widget input');
         await input.waitFor();
         await input.fill(FILE);
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: FILE }).first().waitFor();
+        // Enter opens the highlighted result; wait until the filtered list highlights the file.
+        await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: FILE }).waitFor();
         await page.keyboard.press('Enter');
         await page.locator('.tab.active', { hasText: FILE }).waitFor();
         await squiggles.first().waitFor();
@@ -49,7 +50,7 @@ export async function runUserChecks(page: Page, report: Report): Promise<void> {
         const entry = page.locator('.markers-panel .monaco-list-row', { hasText: 'leaked-client' }).first();
         await entry.waitFor();
         const text = await entry.innerText();
-        expect(text.includes('client'), `the Problems entry should describe the leaked client; it reads: ${text}`);
+        expect(text.includes('Client from pool.connect() leaks'), `the Problems entry should describe the leaked client; it reads: ${text}`);
         await shoot('02-problems-panel.png');
       },
     },
@@ -58,7 +59,8 @@ export async function runUserChecks(page: Page, report: Report): Promise<void> {
       run: async () => {
         await goTo(page, SQUIGGLE_POSITION);
         await page.keyboard.press('Control+.');
-        const menu = page.locator('.action-widget');
+        // The quick-fix menu (VS Code also renders an empty submenu panel with the same class).
+        const menu = page.locator('.action-widget:not(.action-list-submenu-panel)');
         await menu.waitFor();
         const rows = menu.locator('.monaco-list-row');
         await rows.first().waitFor();
@@ -76,9 +78,11 @@ export async function runUserChecks(page: Page, report: Report): Promise<void> {
     {
       title: 'applies the fix: the code releases the client in finally and the squiggle is gone',
       run: async () => {
-        await page.locator('.action-widget .monaco-list-row', { hasText: quickFixTitle }).first().click();
-        await page.locator('.action-widget').waitFor({ state: 'hidden' });
+        const menu = page.locator('.action-widget:not(.action-list-submenu-panel)');
+        await menu.locator('.monaco-list-row', { hasText: quickFixTitle }).first().click();
+        await menu.waitFor({ state: 'hidden' });
         await squiggles.first().waitFor({ state: 'detached' });
+        await page.locator('.markers-panel', { hasText: 'No problems have been detected in the workspace' }).waitFor();
         const code = await editor.locator('.view-lines').innerText();
         expect(/finally\s*\{\s*client\.release\(\);?\s*\}/.test(normaliseSpaces(code)), `the editor should show client.release() in a finally block; it shows:\n${code}`);
         await shoot('04-fixed.png');
