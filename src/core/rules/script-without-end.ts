@@ -38,7 +38,7 @@ type PathClass =
   /** Reached on success only, and an error is caught (and not re-thrown) before it: the failed run hangs. */
   | { kind: 'swallowed'; at: Node };
 
-const SERVER_CALLS = new Set(['listen', 'createServer', 'serve', 'startStandaloneServer', 'setInterval']);
+const SERVER_CALLS = new Set(['listen', 'createServer', 'serve', 'startStandaloneServer', 'setInterval', 'consume', 'subscribe']);
 const SERVER_CLASSES = new Set(['ApolloServer', 'WebSocketServer', 'CronJob']);
 /** Imported helpers that by their name close the database (`closePool()`, `db.shutdown()`). */
 const CLOSING_NAME = /^(?:close|end|shutdown|disconnect|teardown|dispose|destroy)(?:[A-Z_$].*)?$/;
@@ -112,6 +112,8 @@ export default defineRule({
         } else if (node.type === 'NewExpression') {
           const name = calleeName(node);
           if (name !== undefined && SERVER_CLASSES.has(name)) found = true;
+        } else if (isEndlessLoop(node)) {
+          found = true;
         }
         return found ? false : undefined;
       });
@@ -409,6 +411,8 @@ export default defineRule({
     function wrapInTryFinally(name: string, after: TSESTree.ProgramStatement): Fix | undefined {
       const index = program.body.indexOf(after);
       const work = program.body.slice(index + 1);
+      // TypeScript scripts end with \`export {}\` to be modules; it stays outside the try.
+      while (work.length > 0 && isEmptyExport(work[work.length - 1])) work.pop();
       if (work.length === 0) return undefined;
       if (work.some((s) => s.type === 'ImportDeclaration' || s.type.startsWith('Export') || s.type === 'TSImportEqualsDeclaration')) return undefined;
       if (!work.some((s) => containsTopLevelAwait(s))) return undefined;
@@ -509,6 +513,33 @@ function classNameOf(node: Node | undefined): string | undefined {
   if ((node?.type === 'ClassDeclaration' || node?.type === 'ClassExpression') && node.id) return node.id.name;
   const holder = node?.parent;
   return holder?.type === 'VariableDeclarator' && holder.id.type === 'Identifier' ? holder.id.name : undefined;
+}
+
+/** `while (true)`, `for (;;)` with no `break` or `return` out of it: a polling worker meant to run until it is killed. */
+function isEndlessLoop(node: Node): boolean {
+  const endless =
+    (node.type === 'ForStatement' && node.test === null) ||
+    ((node.type === 'WhileStatement' || node.type === 'DoWhileStatement') && node.test.type === 'Literal' && node.test.value === true);
+  if (!endless) return false;
+  let leaves = false;
+  walk((node as TSESTree.ForStatement | TSESTree.WhileStatement | TSESTree.DoWhileStatement).body, (inner) => {
+    if (leaves || isFunction(inner)) return false;
+    if (inner.type === 'ReturnStatement' || (inner.type === 'BreakStatement' && (inner.label !== null || !isInsideBreakable(inner, node)))) leaves = true;
+    return leaves ? false : undefined;
+  });
+  return !leaves;
+}
+
+/** Whether an unlabelled `break` belongs to a loop or switch nested inside `loop`, not to `loop` itself. */
+function isInsideBreakable(statement: Node, loop: Node): boolean {
+  for (let current = statement.parent; current && current !== loop; current = current.parent) {
+    if (current.type === 'SwitchStatement' || /^(?:For|ForIn|ForOf|While|DoWhile)Statement$/.test(current.type)) return true;
+  }
+  return false;
+}
+
+function isEmptyExport(statement: Node): boolean {
+  return statement.type === 'ExportNamedDeclaration' && !statement.declaration && !statement.source && statement.specifiers.length === 0;
 }
 
 function isProcessExit(node: Node): boolean {

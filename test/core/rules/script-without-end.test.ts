@@ -328,6 +328,39 @@ await client.query('LISTEN cache_invalidation');
 `,
     },
     {
+      name: 'a polling worker with an endless loop runs for good',
+      fileName: 'scripts/worker.ts',
+      project: project(['scripts/worker']),
+      code: `import { Pool } from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const pool = new Pool();
+
+while (true) {
+  const { rowCount } = await pool.query("update jobs set state = 'done' where state = 'ready'");
+  if (rowCount === 0) await sleep(1000);
+}
+`,
+    },
+    {
+      name: 'a queue consumer runs for good',
+      fileName: 'bin/consumer.js',
+      code: `const { Kafka } = require('kafkajs');
+const { Pool } = require('pg');
+
+const pool = new Pool();
+const consumer = new Kafka({ brokers: ['localhost:9092'] }).consumer({ groupId: 'audit' });
+
+async function main() {
+  await consumer.connect();
+  await consumer.subscribe({ topic: 'events' });
+  await consumer.run({ eachMessage: async ({ message }) => pool.query('insert into audit (body) values ($1)', [message.value]) });
+}
+
+main();
+`,
+    },
+    {
       name: 'a module with exports is a library',
       fileName: 'src/db.ts',
       code: `import { Pool } from 'pg';
@@ -1272,6 +1305,60 @@ seedUsers();
 seedOrders();
 `,
       errors: [{ line: 3, column: 14, message: neverEnded('pool') }],
+    },
+    {
+      name: 'a retry loop that breaks out is not a long-running worker',
+      fileName: 'scripts/wait-for-db.ts',
+      code: `import { Pool } from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const pool = new Pool();
+
+while (true) {
+  try {
+    await pool.query('select 1');
+    break;
+  } catch {
+    await sleep(500);
+  }
+}
+console.log('database is up');
+
+export {};
+`,
+      errors: [
+        {
+          line: 4,
+          column: 14,
+          message: neverEnded('pool'),
+          fixes: [
+            {
+              title: FIX,
+              output: `import { Pool } from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const pool = new Pool();
+
+try {
+  while (true) {
+    try {
+      await pool.query('select 1');
+      break;
+    } catch {
+      await sleep(500);
+    }
+  }
+  console.log('database is up');
+} finally {
+  await pool.end();
+}
+
+export {};
+`,
+            },
+          ],
+        },
+      ],
     },
     {
       name: 'a template literal spanning lines is not re-indented: no fix',
