@@ -93,6 +93,23 @@ export async function transfer(from: number, to: number, amount: number) {
 `,
   },
   {
+    name: 'release(true) in finally destroys the changed session: still a release',
+    code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function slowReport() {
+  const client = await pool.connect();
+  try {
+    await client.query("SET statement_timeout = '5s'");
+    return (await client.query('SELECT * FROM slow_report')).rows;
+  } finally {
+    client.release(true);
+  }
+}
+`,
+  },
+  {
     name: 'client returned to the caller',
     code: `import { Pool, type PoolClient } from 'pg';
 
