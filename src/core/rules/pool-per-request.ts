@@ -418,14 +418,15 @@ export default defineRule({
       const insertAt = lineStart(leadingCommentStart(statement));
       const targetIndent = text.slice(insertAt, statement.range[0]).match(/^[ \t]*/)![0];
       const sourceIndent = text.slice(lineStart(declaration.range[0]), declaration.range[0]);
-      const lines = ctx.textOf(declaration).split('\n');
+      const eol = text.includes('\r\n') ? '\r\n' : '\n';
+      const lines = ctx.textOf(declaration).split(/\r?\n/);
       if (lines.slice(1).some((line) => line.trim() !== '' && !line.startsWith(sourceIndent))) return undefined;
-      const moved = lines.map((line, i) => (i === 0 ? targetIndent + line : line.trim() === '' ? '' : targetIndent + line.slice(sourceIndent.length))).join('\n');
+      const moved = lines.map((line, i) => (i === 0 ? targetIndent + line : line.trim() === '' ? '' : targetIndent + line.slice(sourceIndent.length))).join(eol);
       if (!moved.trimEnd().endsWith(';') && /^[([`+\-/]/.test(ctx.textOf(statement))) return undefined;
       return {
         title: 'Move the pool to module scope',
         edits: [
-          { range: [insertAt, insertAt], text: `${moved}\n\n` },
+          { range: [insertAt, insertAt], text: `${moved}${eol}${eol}` },
           { range: removal, text: '' },
         ],
       };

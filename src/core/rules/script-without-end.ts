@@ -433,19 +433,20 @@ export default defineRule({
       if (text.slice(from, work[0].range[0]).trim() !== '') return undefined;
       const lastEnd = work[work.length - 1].range[1];
       const newline = text.indexOf('\n', lastEnd);
-      const to = newline < 0 ? text.length : newline;
+      const to = newline < 0 ? text.length : text[newline - 1] === '\r' ? newline - 1 : newline;
       if (!/^\s*(?:\/\/.*)?$/.test(text.slice(lastEnd, to))) return undefined;
 
       const indent = indentUnit();
+      const eol = text.includes('\r\n') ? '\r\n' : '\n';
       const semicolon = text.slice(after.range[0], after.range[1]).trimEnd().endsWith(';') ? ';' : '';
       const body = text
         .slice(from, to)
-        .split('\n')
+        .split(/\r?\n/)
         .map((line) => (line.trim() === '' ? '' : indent + line))
-        .join('\n');
+        .join(eol);
       return {
         title: 'End the pool when the script finishes',
-        edits: [{ range: [from, to], text: `try {\n${body}\n} finally {\n${indent}await ${name}.end()${semicolon}\n}` }],
+        edits: [{ range: [from, to], text: `try {${eol}${body}${eol}} finally {${eol}${indent}await ${name}.end()${semicolon}${eol}}` }],
       };
     }
 

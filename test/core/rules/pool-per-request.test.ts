@@ -1483,6 +1483,47 @@ export const userRouter = router({
       ],
     },
     {
+      name: 'Windows line endings are kept',
+      fileName: 'src/server.ts',
+      code: [
+        "import express from 'express';",
+        "import { Pool } from 'pg';",
+        '',
+        'const app = express();',
+        '',
+        "app.get('/ping', async (_req, res) => {",
+        '  const pool = new Pool();',
+        "  res.json((await pool.query('select 1')).rows);",
+        '});',
+        '',
+      ].join('\r\n'),
+      errors: [
+        {
+          line: 7,
+          column: 16,
+          message: perRequest('route handler'),
+          fixes: [
+            {
+              title: MOVE,
+              output: [
+                "import express from 'express';",
+                "import { Pool } from 'pg';",
+                '',
+                'const app = express();',
+                '',
+                'const pool = new Pool();',
+                '',
+                "app.get('/ping', async (_req, res) => {",
+                "  res.json((await pool.query('select 1')).rows);",
+                '});',
+                '',
+              ].join('\r\n'),
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: 'helper called from a route handler',
       fileName: 'src/server.ts',
       code: `import express from 'express';

@@ -1361,6 +1361,35 @@ export {};
       ],
     },
     {
+      name: 'Windows line endings are kept',
+      fileName: 'scripts/touch-all.ts',
+      code: ["import { Pool } from 'pg';", '', 'const pool = new Pool();', '', "await pool.query('update users set touched_at = now()');", ''].join('\r\n'),
+      errors: [
+        {
+          line: 3,
+          column: 14,
+          message: neverEnded('pool'),
+          fixes: [
+            {
+              title: FIX,
+              output: [
+                "import { Pool } from 'pg';",
+                '',
+                'const pool = new Pool();',
+                '',
+                'try {',
+                "  await pool.query('update users set touched_at = now()');",
+                '} finally {',
+                '  await pool.end();',
+                '}',
+                '',
+              ].join('\r\n'),
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: 'a template literal spanning lines is not re-indented: no fix',
       fileName: 'scripts/create-view.ts',
       code: `import { Pool } from 'pg';
