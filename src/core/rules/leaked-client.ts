@@ -15,6 +15,28 @@ type Checkout =
   | { form: 'then'; callback: FunctionNode; name: string }
   | { form: 'discarded' };
 
+/** A client handed to a callback: `pool.connect((err, client, done) => …)` or `.then((client) => …)`. */
+interface HeldByCallback {
+  callback: FunctionNode;
+  clientName: string | undefined;
+  doneName?: string;
+  errorName?: string;
+  /** A `.then` callback: throws inside it reject the chain. */
+  promise: boolean;
+}
+
+type MessageKind = 'throws' | 'rejects' | 'exit' | 'branch' | 'somePath' | 'never';
+
+/** Callback style names `done` (or the release) as what is missing rather than the client. */
+const CALLBACK_MESSAGES: Record<MessageKind, string> = {
+  throws: 'callbackThrows',
+  rejects: 'callbackThrows',
+  exit: 'callbackExit',
+  branch: 'callbackBranch',
+  somePath: 'callbackSomePath',
+  never: 'callbackNever',
+};
+
 /** Longest callee text quoted in a message before it is shortened to its method name. */
 const MAX_QUOTED_CALLEE = 40;
 /** Releases pointed at as related locations; more would only repeat the point. */
@@ -68,7 +90,8 @@ export default defineRule({
       report(connect, leak, sites, 'direct', `${checkout.name}.release()`, fixes);
     }
 
-    function reportCallback(connect: TSESTree.CallExpression, callback: FunctionNode, clientName: string | undefined, promise: boolean, errorName?: string, doneName?: string): void {
+    function reportCallback(connect: TSESTree.CallExpression, held: HeldByCallback): void {
+      const { callback, clientName, doneName, errorName, promise } = held;
       const bare: TrackedClient = { name: clientName, releaseFunctions: new Set(doneName ? [doneName] : []) };
       const client = { ...bare, releaseFunctions: new Set([...bare.releaseFunctions, ...localReleasers(callback, bare)]), errorName };
       const sites = releaseSites(callback.body, client);
@@ -92,17 +115,15 @@ export default defineRule({
     ): void {
       const data: Record<string, string | number> = { acquire: acquireText(connect), release };
       const related: RelatedInfo[] = [];
-      let messageId: string;
+      let messageId: MessageKind;
       const cause = leak?.cause;
-      const prefix = style === 'callback' ? 'callback' : '';
-      const id = (name: string) => (prefix ? `${prefix}${name[0].toUpperCase()}${name.slice(1)}` : name);
       if (!leak) {
-        messageId = id('never');
+        messageId = 'never';
       } else if (!cause) {
-        messageId = id('somePath');
+        messageId = 'somePath';
       } else {
         data.line = ctx.lineOf(cause.node.range[0]);
-        messageId = messageFor(cause, style, id);
+        messageId = messageFor(cause, style);
         if (cause.kind === 'throws' || cause.kind === 'rejects') data.call = describeThrower(ctx, cause.node);
         if (cause.kind === 'exit') data.exit = cause.keyword === 'return' && cause.early ? 'early return' : cause.keyword;
         related.push({ range: cause.node.range, message: witnessMessage(cause, style) });
@@ -112,7 +133,7 @@ export default defineRule({
           related.push({ range: site.range, message: 'Released here, but not on that path.' });
         }
       }
-      ctx.report({ node: connect, messageId, data, related, fixes });
+      ctx.report({ node: connect, messageId: style === 'callback' ? CALLBACK_MESSAGES[messageId] : messageId, data, related, fixes });
     }
 
     return {
@@ -127,10 +148,10 @@ export default defineRule({
           case 'variable':
             return reportVariable(node, checkout);
           case 'then':
-            return reportCallback(node, checkout.callback, checkout.name, true);
+            return reportCallback(node, { callback: checkout.callback, clientName: checkout.name, promise: true });
           case 'callback': {
-            const [error, client, done] = checkout.callback.params.map((param) => (param.type === 'Identifier' ? param.name : undefined));
-            return reportCallback(node, checkout.callback, client, false, error, done);
+            const [errorName, clientName, doneName] = checkout.callback.params.map((param) => (param.type === 'Identifier' ? param.name : undefined));
+            return reportCallback(node, { callback: checkout.callback, clientName, doneName, errorName, promise: false });
           }
         }
       },
@@ -186,16 +207,15 @@ function pickLeak(leaks: Leak[]): Leak | undefined {
   return [...leaks].sort((a, b) => rank(a) - rank(b) || position(a) - position(b))[0];
 }
 
-function messageFor(cause: LeakCause, style: 'direct' | 'callback' | 'promise', id: (name: string) => string): string {
+function messageFor(cause: LeakCause, style: 'direct' | 'callback' | 'promise'): MessageKind {
   switch (cause.kind) {
     case 'throws':
     case 'rejects':
-      if (style === 'callback') return id('throws');
+      if (style === 'callback') return 'throws';
       return style === 'promise' || cause.kind === 'rejects' ? 'rejects' : 'throws';
     case 'exit':
-      return id('exit');
     case 'branch':
-      return id('branch');
+      return cause.kind;
   }
 }
 
