@@ -42,11 +42,6 @@ export function isRepeatedPartOfLoop(loop: LoopNode, child: Node): boolean {
   }
 }
 
-export function isAncestor(ancestor: Node, node: Node): boolean {
-  for (let current: Node | undefined = node; current; current = current.parent) if (current === ancestor) return true;
-  return false;
-}
-
 export function contains(outer: Node, inner: Node | TSESTree.Range): boolean {
   const [start, end] = Array.isArray(inner) ? inner : inner.range;
   return outer.range[0] <= start && end <= outer.range[1];
