@@ -38,6 +38,8 @@ export interface DomainConfig {
   user: string;
   tls: TlsSettings;
   applicationName?: string;
+  /** The `envPrefix` the domain was configured with, when it was. */
+  envPrefix?: string;
   /** Where the password came from; undefined when none was found. */
   passwordSource?: PasswordSource;
   /** No password was found: the editor should ask for one (once) and pass it as a secret. */
@@ -198,6 +200,7 @@ function fromEnvPrefix(setting: Extract<DomainSetting, { envPrefix: string }>, c
     password: first(context, `${p}PASSWORD`, 'PGPASSWORD'),
     passwordNames: [`${p}PASSWORD`, 'PGPASSWORD'],
     rootCertSetting: `${p}SSLROOTCERT`,
+    envPrefix: p,
   });
 }
 
@@ -258,6 +261,7 @@ interface Parts {
   password: Lookup | undefined;
   passwordNames: string[];
   rootCertSetting: string;
+  envPrefix?: string;
 }
 
 function finish(name: string, applicationName: string | undefined, context: Context, parts: Parts): Resolved | string {
@@ -298,6 +302,7 @@ function finish(name: string, applicationName: string | undefined, context: Cont
     user: parts.user,
     tls,
     ...(applicationName ? { applicationName } : {}),
+    ...(parts.envPrefix ? { envPrefix: parts.envPrefix } : {}),
     ...(passwordSource ? { passwordSource } : {}),
     needsPassword: password === undefined,
     passwordSources: [...parts.passwordNames, '~/.pgpass', 'the saved password'],

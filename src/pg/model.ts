@@ -71,6 +71,8 @@ export interface ServerSnapshot {
   /** The role and domain the monitor connected as. */
   monitorUser?: string;
   monitorDomain?: string;
+  /** Domains whose own credentials or database failed while the monitor got in as another domain. */
+  domainProblems?: Array<{ domain: string; error: string; errorKind: ProblemKind }>;
   databases: DatabaseActivity[];
 }
 

@@ -169,6 +169,9 @@ export class Monitor {
       canReadAllStats: row.can_read_all_stats,
       monitorUser: row.monitor_user,
       ...(connection.connectedAs ? { monitorDomain: connection.connectedAs.name } : {}),
+      ...(connection.skipped.length > 0
+        ? { domainProblems: connection.skipped.map((s) => ({ domain: s.domain, error: s.problem.message, errorKind: s.problem.kind })) }
+        : {}),
       databases: groupByDatabase(connection.domains, row.pools),
     };
   }

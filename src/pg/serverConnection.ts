@@ -37,6 +37,8 @@ export class ServerConnection {
   private disposed = false;
   /** The domain whose credentials the current client uses. */
   connectedAs: DomainConfig | undefined;
+  /** Domains tried before `connectedAs` that failed on their own credentials or database. */
+  skipped: Array<{ domain: string; problem: PgProblem }> = [];
 
   constructor(
     readonly key: string,
@@ -119,13 +121,16 @@ export class ServerConnection {
   /** Tries the server's domains in order; the first domain's failure is the one reported. */
   private async connectAny(): Promise<pg.Client> {
     let firstProblem: PgProblem | undefined;
+    const skipped: Array<{ domain: string; problem: PgProblem }> = [];
     for (const domain of this.domains) {
       try {
         const client = await this.connectAs(domain);
         this.connectedAs = domain;
+        this.skipped = skipped;
         return client;
       } catch (error) {
         const problem = describeError(error, this.target(domain), this.secrets());
+        skipped.push({ domain: domain.name, problem });
         firstProblem ??= problem;
         if (!DOMAIN_SPECIFIC.has(problem.kind)) break;
       }

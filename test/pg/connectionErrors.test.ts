@@ -102,6 +102,7 @@ describe('Connection failures become one clear sentence', function () {
       const [only] = (await monitor.snapshot()).servers;
       assert.equal(only.status, 'ok', only.error);
       assert.equal(only.monitorDomain, 'market');
+      assert.deepEqual(only.domainProblems?.map((p) => [p.domain, p.errorKind]), [['blog', 'wrong-password']]);
     } finally {
       await monitor.dispose();
     }
