@@ -169,13 +169,7 @@ function classifyCheckout(connect: TSESTree.CallExpression): Checkout | undefine
   const parent = outer.parent;
   if (!parent) return undefined;
   if (parent.type === 'ExpressionStatement') return { form: 'discarded' };
-  if (parent.type === 'MemberExpression' && parent.object === outer && propertyName(parent) === 'then') {
-    const call = parent.parent;
-    const callback = call?.type === 'CallExpression' && call.callee === parent ? call.arguments[0] : undefined;
-    const fn = callback && unwrap(callback);
-    const param = fn && isFunction(fn) ? fn.params[0] : undefined;
-    return fn && isFunction(fn) && param?.type === 'Identifier' ? { form: 'then', callback: fn, name: param.name } : undefined;
-  }
+  if (parent.type === 'MemberExpression' && parent.object === outer) return classifyPromiseChain(outer);
   if (parent.type !== 'AwaitExpression') return undefined;
   const awaited = outerExpression(parent);
   const holder = awaited.parent;
@@ -197,6 +191,33 @@ function classifyCheckout(connect: TSESTree.CallExpression): Checkout | undefine
     }
     default:
       return undefined;
+  }
+}
+
+/**
+ * `pool.connect().then((client) => …)`, following `.catch()`/`.finally()` steps that pass the client
+ * through. A chain that ends in a statement without ever taking the client drops it:
+ * `pool.connect().then(() => console.log('connected')).catch(…)` is the classic startup check that leaks.
+ */
+function classifyPromiseChain(promise: Node): Checkout | undefined {
+  let current = promise;
+  for (;;) {
+    const member = current.parent;
+    const call = member?.parent;
+    if (member?.type !== 'MemberExpression' || member.object !== current || call?.type !== 'CallExpression' || call.callee !== member) {
+      const holder = current.parent?.type === 'AwaitExpression' ? outerExpression(current.parent).parent : current.parent;
+      return holder?.type === 'ExpressionStatement' ? { form: 'discarded' } : undefined;
+    }
+    const method = propertyName(member);
+    if (method === 'then') {
+      const fn = call.arguments[0] && unwrap(call.arguments[0]);
+      if (!fn || !isFunction(fn)) return undefined;
+      const param = fn.params[0];
+      if (param === undefined) return { form: 'discarded' };
+      return param.type === 'Identifier' ? { form: 'then', callback: fn, name: param.name } : undefined;
+    }
+    if (method !== 'catch' && method !== 'finally') return undefined;
+    current = outerExpression(call);
   }
 }
 

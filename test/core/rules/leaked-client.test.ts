@@ -1699,6 +1699,50 @@ export async function names() {
       },
     ],
   },
+  {
+    name: 'startup check: .then without the client, then .catch',
+    fileName: 'db.js',
+    code: `const { Pool } = require('pg');
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+
+pool
+  .connect()
+  .then(() => console.log('Connected to PostgreSQL'))
+  .catch((err) => console.error('Connection error', err.stack));
+
+module.exports = pool;
+`,
+    errors: [
+      {
+        line: 5,
+        column: 1,
+        message: 'The client from this checkout is discarded and never released: use pool.query() for a single query.',
+        related: [],
+      },
+    ],
+  },
+  {
+    name: 'awaited checkout with only a .catch',
+    code: `import { Pool } from 'pg';
+
+export const pool = new Pool();
+
+export async function assertReachable() {
+  await pool.connect().catch((err) => {
+    throw new Error(\`database unreachable: \${err.message}\`);
+  });
+}
+`,
+    errors: [
+      {
+        line: 6,
+        column: 9,
+        message: 'The client from this checkout is discarded and never released: use pool.query() for a single query.',
+        related: [],
+      },
+    ],
+  },
 ];
 
 runRuleTests(rule, { valid, invalid });
