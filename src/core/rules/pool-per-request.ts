@@ -71,6 +71,7 @@ export default defineRule({
   create(ctx) {
     const program = ctx.ast;
     const exported = exportedNames(program);
+    const calledOnce = new Map<FunctionNode, boolean>();
 
     function check(creation: TSESTree.NewExpression): void {
       let loop: { scope: Node } | undefined;
@@ -211,6 +212,16 @@ export default defineRule({
      * (`main()` at the bottom of a script, or a function such a `main` calls).
      */
     function isCalledOnce(fn: FunctionNode, name: string, depth: number): boolean {
+      const known = calledOnce.get(fn);
+      if (known !== undefined) return known;
+      // A function that reaches itself again (recursion) is not called once; the mark also ends the cycle.
+      calledOnce.set(fn, false);
+      const result = isCalledOnceUncached(fn, name, depth);
+      calledOnce.set(fn, result);
+      return result;
+    }
+
+    function isCalledOnceUncached(fn: FunctionNode, name: string, depth: number): boolean {
       if (depth > 4 || exported.has(name)) return false;
       const declaredAtTop =
         fn.parent?.type === 'Program' ||

@@ -11,6 +11,7 @@ import {
   isFunction,
   isInNestedFunction,
   outerExpression,
+  patternNames,
   referencesTo,
   topLevelStatement,
   type FunctionNode,
@@ -72,15 +73,10 @@ export default defineRule({
         if (declaration?.type === 'FunctionDeclaration' && declaration.id) localFunctions.set(declaration.id.name, declaration);
         if (declaration?.type === 'VariableDeclaration') {
           for (const declarator of declaration.declarations) {
-            if (declarator.id.type !== 'Identifier' || !declarator.init) continue;
-            const init = unwrap(declarator.init);
-            if (isFunction(init)) localFunctions.set(declarator.id.name, init);
-            if (isRequire(init)) importedNames.add(declarator.id.name);
-          }
-          for (const declarator of declaration.declarations) {
-            if (declarator.id.type === 'ObjectPattern' && declarator.init && isRequire(unwrap(declarator.init))) {
-              for (const name of declaredNames(declaration)) importedNames.add(name);
-            }
+            const init = declarator.init && unwrap(declarator.init);
+            if (!init) continue;
+            if (declarator.id.type === 'Identifier' && isFunction(init)) localFunctions.set(declarator.id.name, init);
+            if (isRequire(init)) for (const name of patternNames(declarator.id)) importedNames.add(name);
           }
         }
         if (statement.type === 'ImportDeclaration') for (const name of declaredNames(statement)) importedNames.add(name);
@@ -182,7 +178,7 @@ export default defineRule({
     }
 
     /** The runs on which `site` executes: walks up through try/catch/finally, promise chains and the calls of enclosing functions. */
-    function classify(site: Node, binding: Binding, depth: number): PathClass[] {
+    function classify(site: Node, binding: Binding, depth: number, seen = new Map<Node, PathClass[] | 'pending'>()): PathClass[] {
       let inError = false;
       let swallowedAt: Node | undefined;
       const finish = (outer: PathClass): PathClass => {
@@ -235,9 +231,20 @@ export default defineRule({
         if (depth >= MAX_CALL_DEPTH) return [finish({ kind: 'success' })];
         const uses = usesOf(node);
         if (uses === undefined) return [finish({ kind: 'success' })];
-        return uses.flatMap((use) => classify(use, binding, depth + 1).map(finish));
+        return uses.flatMap((use) => classifyUse(use, binding, depth + 1, seen).map(finish));
       }
       return [finish({ kind: 'success' })];
+    }
+
+    /** `classify` for a call site, once per site: a function called from many places, or from itself, stays cheap. */
+    function classifyUse(use: Node, binding: Binding, depth: number, seen: Map<Node, PathClass[] | 'pending'>): PathClass[] {
+      const known = seen.get(use);
+      if (known === 'pending') return [];
+      if (known) return known;
+      seen.set(use, 'pending');
+      const result = classify(use, binding, depth, seen);
+      seen.set(use, result);
+      return result;
     }
 
     /**

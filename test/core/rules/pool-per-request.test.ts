@@ -1524,6 +1524,22 @@ export const userRouter = router({
       ],
     },
     {
+      name: 'a recursive function is not a once-only entry',
+      fileName: 'scripts/crawl.ts',
+      code: `import { Pool } from 'pg';
+
+async function crawl(page: number): Promise<void> {
+  const pool = new Pool();
+  const { rowCount } = await pool.query('select * from pages limit 100 offset $1', [page * 100]);
+  await pool.end();
+  if (rowCount) await crawl(page + 1);
+}
+
+crawl(0);
+`,
+      errors: [{ line: 4, column: 16, message: perCall('crawl()') }],
+    },
+    {
       name: 'helper called from a route handler',
       fileName: 'src/server.ts',
       code: `import express from 'express';

@@ -458,6 +458,26 @@ try {
 `,
     },
     {
+      name: 'a recursive retry helper',
+      fileName: 'scripts/ping.ts',
+      code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+async function attempt(left: number): Promise<void> {
+  try {
+    await pool.query('select 1');
+  } catch (err) {
+    if (left > 0) return attempt(left - 1);
+    throw err;
+  }
+}
+
+await attempt(3);
+await pool.end();
+`,
+    },
+    {
       name: 'suppressed with a reason',
       fileName: 'scripts/repl.ts',
       code: `import { Pool } from 'pg';
