@@ -46,7 +46,7 @@ export function releaseInFinallyFix(ctx: RuleContext, declarator: TSESTree.Varia
   const kept = moved.filter((statement) => !removal.removedStatements.has(statement));
   const last = kept[kept.length - 1];
 
-  const unit = indentUnit(text);
+  const unit = indentUnit(text, starts, block, indent);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const edits: TextEdit[] = [{ range: [firstLine, firstLine], text: `${indent}try {${eol}${unit}` }];
   const templates = templateRanges(moved);
@@ -243,10 +243,17 @@ function templateRanges(statements: readonly Node[]): Range[] {
   return ranges;
 }
 
-/** The file's indentation unit: a tab, or the smallest run of leading spaces (2 when nothing says). */
-function indentUnit(text: string): string {
+/**
+ * The file's indentation unit. Best read off the block itself: how much deeper its statements sit
+ * than the line that opens it. Otherwise a tab, or the smallest run of leading spaces on a code line
+ * (lines of block comments, ` * …`, do not count), or 2 when nothing says.
+ */
+function indentUnit(text: string, starts: readonly number[], block: Node, inner: string): string {
+  const openingLine = lineStartOf(starts, block.range[0]);
+  const outer = /^[ \t]*/.exec(text.slice(openingLine, block.range[0]))![0];
+  if (inner.length > outer.length && inner.startsWith(outer)) return inner.slice(outer.length);
   let smallest = Number.POSITIVE_INFINITY;
-  for (const match of text.matchAll(/^([ \t]+)\S/gm)) {
+  for (const match of text.matchAll(/^([ \t]+)[^\s*]/gm)) {
     const leading = match[1];
     if (leading.startsWith('\t')) return '\t';
     if (leading.length < smallest) smallest = leading.length;

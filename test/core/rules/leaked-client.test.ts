@@ -1743,6 +1743,55 @@ export async function assertReachable() {
       },
     ],
   },
+  {
+    name: 'four-space indentation under a JSDoc comment',
+    code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+/**
+ * Loads one invoice with its lines.
+ */
+export async function invoice(id: number) {
+    const client = await pool.connect();
+    const { rows } = await client.query('SELECT * FROM invoices WHERE id = $1', [id]);
+    const lines = await client.query('SELECT * FROM invoice_lines WHERE invoice_id = $1', [id]);
+    client.release();
+    return { ...rows[0], lines: lines.rows };
+}
+`,
+    errors: [
+      {
+        line: 9,
+        column: 26,
+        message: 'Client from pool.connect() leaks if client.query() on line 10 throws: release it in a finally block.',
+        related: [
+          { line: 10, column: 28, message: 'Can throw here while the client is held.' },
+          { line: 12, column: 5, message: 'Released here, but not on that path.' },
+        ],
+        fixes: [
+          { title: 'Release the client in a finally block', output: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+/**
+ * Loads one invoice with its lines.
+ */
+export async function invoice(id: number) {
+    const client = await pool.connect();
+    try {
+        const { rows } = await client.query('SELECT * FROM invoices WHERE id = $1', [id]);
+        const lines = await client.query('SELECT * FROM invoice_lines WHERE invoice_id = $1', [id]);
+        return { ...rows[0], lines: lines.rows };
+    } finally {
+        client.release();
+    }
+}
+` },
+        ],
+      },
+    ],
+  },
 ];
 
 runRuleTests(rule, { valid, invalid });
