@@ -363,8 +363,12 @@ class Interpreter {
         return this.sequence(inner.expressions, facts);
       case 'UnaryExpression':
         return this.expression(inner.argument, facts);
-      case 'AssignmentExpression':
-        return this.expression(inner.right, facts);
+      case 'AssignmentExpression': {
+        const assigned = this.expression(inner.right, facts);
+        // `this.cleanup = () => client.release()`: whoever calls it later owns the release now.
+        if (!storesReleasingFunction(inner.right, this.client)) return assigned;
+        return { normal: assigned.normal.map(release), exits: assigned.exits };
+      }
       default:
         return this.opaque(inner, facts);
     }
@@ -626,6 +630,19 @@ function mentions(node: Node, client: TrackedClient): boolean {
     return undefined;
   });
   return found;
+}
+
+/** A function value that releases the client, stored as it is or inside an object or array. */
+function storesReleasingFunction(value: Node, client: TrackedClient): boolean {
+  const inner = unwrap(value);
+  if (isFunction(inner)) return releaseSites(inner.body, client).length > 0;
+  if (inner.type === 'ObjectExpression') {
+    return inner.properties.some((property) => property.type === 'Property' && storesReleasingFunction(property.value, client));
+  }
+  if (inner.type === 'ArrayExpression') {
+    return inner.elements.some((element) => element !== null && element.type !== 'SpreadElement' && storesReleasingFunction(element, client));
+  }
+  return false;
 }
 
 function containsOutsideFunctions(root: Node, target: Node): boolean {

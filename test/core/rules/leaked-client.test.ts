@@ -193,6 +193,20 @@ export async function attachClient(req, res, next) {
 `,
   },
   {
+    name: 'release handed on as a stored function',
+    fileName: 'session.js',
+    code: `const { Pool } = require('pg');
+const pool = new Pool();
+
+async function openSession(req) {
+  const client = await pool.connect();
+  req.db = { client, close: () => client.release() };
+}
+
+module.exports = { openSession };
+`,
+  },
+  {
     name: 'pool.query one-shot',
     code: `import { Pool } from 'pg';
 
