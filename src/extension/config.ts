@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { RULE_IDS, type RuleId, type SeveritySetting } from '../core/types';
-import { CONFIG_SECTION, DEFAULT_DEBOUNCE_MS } from './constants';
+import { CONFIG_SECTION, DEFAULT_DEBOUNCE_MS, LIVE_DEFAULTS } from './constants';
 import type { Log } from './log';
 
 const SEVERITY_SETTINGS: readonly string[] = ['off', 'info', 'warning', 'error'];
@@ -55,6 +55,52 @@ export class Config implements vscode.Disposable {
     return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : DEFAULT_DEBOUNCE_MS;
   }
 
+  /** `poolLens.pools`, unvalidated: `resolveDomains` checks each entry and says what is wrong with it. */
+  pools(): unknown {
+    return this.section(undefined).get<unknown>('pools', []);
+  }
+
+  /** `.env` files read for `envPrefix` pools, relative to the workspace folder. */
+  envFiles(): string[] {
+    const value = this.section(undefined).get<unknown>('envFiles', LIVE_DEFAULTS.envFiles);
+    if (Array.isArray(value) && value.every((entry) => typeof entry === 'string')) return value as string[];
+    this.warnOnce('envFiles', `Setting ${CONFIG_SECTION}.envFiles must be a list of file names; using ${JSON.stringify(LIVE_DEFAULTS.envFiles)}.`);
+    return [...LIVE_DEFAULTS.envFiles];
+  }
+
+  refreshIntervalMs(): number {
+    return this.milliseconds('refreshIntervalMs', LIVE_DEFAULTS.refreshIntervalMs);
+  }
+
+  idleInTransactionWarnMs(): number {
+    return this.milliseconds('idleInTransactionWarnMs', LIVE_DEFAULTS.idleInTransactionWarnMs);
+  }
+
+  longQueryWarnMs(): number {
+    return this.milliseconds('longQueryWarnMs', LIVE_DEFAULTS.longQueryWarnMs);
+  }
+
+  idleCheckoutWarnMs(): number {
+    return this.milliseconds('idleCheckoutWarnMs', LIVE_DEFAULTS.idleCheckoutWarnMs);
+  }
+
+  /** `poolLens.sizing.instances`: processes running a pool at once, one number for all or per pool name; default 1. */
+  sizingInstances(domain: string): number {
+    const value = this.section(undefined).get<unknown>('sizing.instances', 1);
+    const raw = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[domain] : value;
+    return typeof raw === 'number' && Number.isInteger(raw) && raw >= 1 ? raw : 1;
+  }
+
+  /** `poolLens.sizing.headroom`: slots kept free for admin sessions; undefined means the sizing default. */
+  sizingHeadroom(): number | undefined {
+    return this.wholeNumber('sizing.headroom', 0);
+  }
+
+  /** `poolLens.sizing.cores`: the database server's physical cores, when the user knows them. */
+  sizingCores(): number | undefined {
+    return this.wholeNumber('sizing.cores', 1);
+  }
+
   dispose(): void {
     this.listener.dispose();
     this.analysisChanged.dispose();
@@ -62,6 +108,18 @@ export class Config implements vscode.Disposable {
 
   private section(scope: vscode.Uri | undefined): vscode.WorkspaceConfiguration {
     return vscode.workspace.getConfiguration(CONFIG_SECTION, scope);
+  }
+
+  private wholeNumber(name: string, min: number): number | undefined {
+    const value = this.section(undefined).get<unknown>(name);
+    return typeof value === 'number' && Number.isInteger(value) && value >= min ? value : undefined;
+  }
+
+  private milliseconds(name: string, fallback: number): number {
+    const value = this.section(undefined).get<unknown>(name, fallback);
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+    this.warnOnce(name, `Setting ${CONFIG_SECTION}.${name} must be a number of milliseconds; using ${fallback}.`);
+    return fallback;
   }
 
   private warnOnce(key: string, message: string): void {

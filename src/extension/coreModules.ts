@@ -8,3 +8,4 @@ export { isSourceFile, ParseFailure } from '../core/parse';
 export { readScriptModuleKeys } from '../workspace/packageScripts';
 export { ProjectIndex } from '../workspace/projectIndex';
 export { isInSkippedFolder, SKIPPED_FOLDERS } from '../workspace/sourceFiles';
+export { candidateDomains, discoverPools } from '../workspace/poolDiscovery';

@@ -1,0 +1,510 @@
+import type { PoolActivity, ServerSnapshot, SessionRow, Snapshot } from '../pg/model';
+import { codeBlock, escapeMarkdown, formatAge, formatShare, plural } from './format';
+
+/**
+ * The Pools view as plain data: which nodes exist under which, and how each looks (label, description,
+ * Markdown tooltip, codicon, theme colour, contextValue). No `vscode` import, so the whole presentation is
+ * tested under plain mocha from hand-built snapshots; `poolsTree.ts` only turns these into TreeItems.
+ *
+ *   server (host:port, "used / usable")
+ *     pool (domain, application_name, "N sessions · X% of usable")
+ *       state bucket (active, idle, idle in transaction, waiting on lock, hidden)
+ *         session (pid, state, ages; loaded on expand, paged)
+ */
+
+/** When a session or pool is called out as a leak or a problem. */
+export interface Thresholds {
+  /** `poolLens.idleInTransactionWarnMs`. */
+  idleInTransactionWarnMs: number;
+  /** `poolLens.longQueryWarnMs`. */
+  longQueryWarnMs: number;
+  /** `poolLens.idleCheckoutWarnMs`: idle longer than a pool keeps an idle client, so probably never released. */
+  idleCheckoutWarnMs: number;
+}
+
+/** Codicon id plus an optional theme colour id (e.g. `list.warningForeground`). */
+export interface IconView {
+  id: string;
+  color?: string;
+}
+
+export interface NodeView {
+  label: string;
+  description?: string;
+  /** Markdown. */
+  tooltip: string;
+  icon: IconView;
+  contextValue: string;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+  /** An internal command to run on click (the "Show more" item). */
+  command?: { id: string; title: string; arguments: unknown[] };
+}
+
+export type BucketKind = 'active' | 'idle' | 'idleInTransaction' | 'idleInTransactionAborted' | 'waitingOnLock' | 'hidden';
+
+/** What identifies a pool's sessions on the server (the arguments of `Monitor.sessions`). */
+export interface PoolKey {
+  serverKey: string;
+  database: string;
+  applicationName: string;
+  user: string;
+}
+
+export type PoolsNode =
+  | { kind: 'server'; id: string; key: string }
+  | { kind: 'message'; id: string; text: string; serverKey?: string; tone: 'error' | 'warning' | 'info'; password?: boolean }
+  | { kind: 'pool'; id: string; serverKey: string; domain?: string; database: string; activity?: PoolActivity }
+  | { kind: 'bucket'; id: string; pool: PoolKey; bucket: BucketKind; count: number }
+  | { kind: 'session'; id: string; pool: PoolKey; bucket: BucketKind; row: SessionRow }
+  | { kind: 'more'; id: string; bucketId: string; shown: number; total: number };
+
+export const SESSION_PAGE_SIZE = 100;
+
+const WARNING_COLOR = 'list.warningForeground';
+const ERROR_COLOR = 'list.errorForeground';
+/** A server at this share of its usable slots or above is shown as a warning. */
+const BUSY_SERVER_SHARE = 0.8;
+
+const BUCKETS: ReadonlyArray<{ kind: BucketKind; label: string; icon: string; count: (pool: PoolActivity) => number }> = [
+  { kind: 'active', label: 'active', icon: 'pulse', count: (p) => p.counts.active },
+  { kind: 'idle', label: 'idle', icon: 'circle-outline', count: (p) => p.counts.idle },
+  { kind: 'idleInTransaction', label: 'idle in transaction', icon: 'watch', count: (p) => p.counts.idleInTransaction },
+  { kind: 'idleInTransactionAborted', label: 'idle in transaction (aborted)', icon: 'watch', count: (p) => p.counts.idleInTransactionAborted },
+  { kind: 'waitingOnLock', label: 'waiting on lock', icon: 'lock', count: (p) => p.counts.waitingOnLock },
+  { kind: 'hidden', label: 'hidden', icon: 'eye-closed', count: (p) => p.counts.hidden },
+];
+
+export function serverId(key: string): string {
+  return `server:${key}`;
+}
+
+export function poolKeyOf(serverKey: string, activity: PoolActivity): PoolKey {
+  return { serverKey, database: activity.database, applicationName: activity.applicationName, user: activity.user };
+}
+
+function poolId(key: PoolKey): string {
+  return `pool:${key.serverKey}/${key.database}/${key.applicationName}/${key.user}`;
+}
+
+function bucketId(pool: PoolKey, bucket: BucketKind): string {
+  return `${poolId(pool)}#${bucket}`;
+}
+
+/** What the tree shows at its root besides servers: settings problems, one sentence each. */
+export interface TreeState {
+  snapshot: Snapshot | undefined;
+  /** Problems with `poolLens.pools` or the `.env` files (a pool that cannot be resolved …). */
+  problems: readonly string[];
+  thresholds: Thresholds;
+  /** Only for "retrying in N s"; defaults to the snapshot's time. */
+  now?: number;
+}
+
+export class PoolsTreeModel {
+  constructor(private state: TreeState) {}
+
+  update(state: TreeState): void {
+    this.state = state;
+  }
+
+  get snapshot(): Snapshot | undefined {
+    return this.state.snapshot;
+  }
+
+  server(key: string): ServerSnapshot | undefined {
+    return this.state.snapshot?.servers.find((server) => server.key === key);
+  }
+
+  /** The root: configuration problems first, then one node per server. */
+  roots(): PoolsNode[] {
+    const problems: PoolsNode[] = this.state.problems.map((text, index) => ({ kind: 'message', id: `problem:${index}:${text}`, text, tone: 'warning' }));
+    const servers: PoolsNode[] = (this.state.snapshot?.servers ?? []).map((server) => ({ kind: 'server', id: serverId(server.key), key: server.key }));
+    return [...problems, ...servers];
+  }
+
+  /**
+   * Children of a server: its error sentence when it cannot be reached, else its pools: configured
+   * domains first (in settings order, even with no sessions), then sessions nobody configured, busiest first.
+   */
+  serverChildren(key: string): PoolsNode[] {
+    const server = this.server(key);
+    if (!server) return [];
+    if (server.status === 'error') {
+      return [
+        {
+          kind: 'message',
+          id: `${serverId(key)}:error`,
+          text: server.error ?? `${key} cannot be reached.`,
+          serverKey: key,
+          tone: 'error',
+          password: server.errorKind === 'password-required' || server.errorKind === 'wrong-password',
+        },
+      ];
+    }
+    const configured: PoolsNode[] = [];
+    const others: PoolsNode[] = [];
+    for (const database of server.databases) {
+      for (const activity of database.pools) {
+        const key = poolKeyOf(server.key, activity);
+        const node: PoolsNode = { kind: 'pool', id: poolId(key), serverKey: server.key, database: activity.database, activity, ...(activity.domain ? { domain: activity.domain } : {}) };
+        (activity.domain ? configured : others).push(node);
+      }
+      for (const domain of database.domains) {
+        if (database.pools.some((pool) => pool.domain === domain)) continue;
+        configured.push({ kind: 'pool', id: `pool:${server.key}/${database.name}/domain:${domain}`, serverKey: server.key, domain, database: database.name });
+      }
+    }
+    const order = (node: PoolsNode) => (node.kind === 'pool' && node.domain ? server.domains.indexOf(node.domain) : -1);
+    configured.sort((a, b) => order(a) - order(b));
+    others.sort((a, b) => total(b) - total(a));
+    return [...configured, ...others];
+  }
+
+  poolChildren(node: Extract<PoolsNode, { kind: 'pool' }>): PoolsNode[] {
+    const activity = node.activity;
+    if (!activity) return [];
+    const pool = poolKeyOf(node.serverKey, activity);
+    return BUCKETS.filter((bucket) => bucket.count(activity) > 0).map((bucket) => ({
+      kind: 'bucket',
+      id: bucketId(pool, bucket.kind),
+      pool,
+      bucket: bucket.kind,
+      count: bucket.count(activity),
+    }));
+  }
+
+  /** The sessions of a bucket, `pages` pages of them, plus a "Show more" node when there are more. */
+  bucketChildren(node: Extract<PoolsNode, { kind: 'bucket' }>, rows: readonly SessionRow[], pages = 1): PoolsNode[] {
+    const matching = rows.filter((row) => inBucket(row, node.bucket));
+    const shown = Math.min(matching.length, Math.max(1, pages) * SESSION_PAGE_SIZE);
+    const sessions: PoolsNode[] = matching.slice(0, shown).map((row) => ({ kind: 'session', id: `${node.id}@${row.pid}`, pool: node.pool, bucket: node.bucket, row }));
+    if (shown < matching.length) sessions.push({ kind: 'more', id: `${node.id}+more`, bucketId: node.id, shown, total: matching.length });
+    return sessions;
+  }
+
+  view(node: PoolsNode): NodeView {
+    switch (node.kind) {
+      case 'server':
+        return this.serverView(node.key);
+      case 'message':
+        return messageView(node);
+      case 'pool':
+        return this.poolView(node);
+      case 'bucket':
+        return this.bucketView(node);
+      case 'session':
+        return sessionView(node, this.state.thresholds);
+      case 'more':
+        return {
+          label: 'Show more',
+          description: `${node.shown} of ${node.total} shown`,
+          tooltip: `Shows the next ${SESSION_PAGE_SIZE} sessions.`,
+          icon: { id: 'ellipsis' },
+          contextValue: 'poolLens.more',
+          collapsible: 'none',
+        };
+    }
+  }
+
+  /** The leaks and problems of one pool now, one sentence each (also used by the report). */
+  poolAlerts(activity: PoolActivity): string[] {
+    return poolAlerts(activity, this.state.thresholds);
+  }
+
+  private serverView(key: string): NodeView {
+    const server = this.server(key);
+    if (!server) return { label: key, tooltip: escapeMarkdown(key), icon: { id: 'server' }, contextValue: 'poolLens.server', collapsible: 'none' };
+    if (server.status === 'error') {
+      const now = this.state.now ?? this.state.snapshot?.takenAt ?? Date.now();
+      const retry = server.nextAttemptAt !== undefined && server.nextAttemptAt > now ? ` · retrying in ${formatAge(server.nextAttemptAt - now)}` : '';
+      return {
+        label: key,
+        description: `${shortProblem(server)}${retry}`,
+        tooltip: `**${escapeMarkdown(key)}** cannot be monitored.\n\n${escapeMarkdown(server.error ?? '')}`,
+        icon: { id: 'error', color: ERROR_COLOR },
+        contextValue: 'poolLens.server.error',
+        collapsible: 'expanded',
+      };
+    }
+    const capacity = server.capacity;
+    const alerts = server.databases.flatMap((database) => database.pools.flatMap((pool) => this.poolAlerts(pool)));
+    const full = capacity !== undefined && capacity.used >= capacity.usable;
+    const busy = capacity !== undefined && capacity.used >= capacity.usable * BUSY_SERVER_SHARE;
+    const lines = [
+      `**${escapeMarkdown(key)}**${server.version ? ` · PostgreSQL ${escapeMarkdown(server.version)}` : ''}`,
+      ...(capacity
+        ? [
+            `${capacity.used} of ${capacity.usable} usable connections in use (${formatShare(capacity.used, capacity.usable)}), the monitor's own included.`,
+            `usable = max_connections ${capacity.maxConnections} − superuser_reserved_connections ${capacity.superuserReserved} − reserved_connections ${capacity.reserved}`,
+          ]
+        : []),
+      ...(server.domains.length ? [`Domains: ${server.domains.map(escapeMarkdown).join(', ')}`] : []),
+      ...(server.monitorUser ? [`Monitor connects as '${escapeMarkdown(server.monitorUser)}'${server.canReadAllStats ? '' : ', without pg_read_all_stats: other roles\' sessions are counted as hidden'}.`] : []),
+      ...(alerts.length ? [`$(warning) ${plural(alerts.length, 'problem')} in its pools.`] : []),
+    ];
+    return {
+      label: key,
+      description: capacity ? `${capacity.used} / ${capacity.usable}` : undefined,
+      tooltip: lines.join('\n\n'),
+      icon: full ? { id: 'server', color: ERROR_COLOR } : busy || alerts.length > 0 ? { id: 'server', color: WARNING_COLOR } : { id: 'server' },
+      contextValue: 'poolLens.server',
+      collapsible: 'expanded',
+    };
+  }
+
+  private poolView(node: Extract<PoolsNode, { kind: 'pool' }>): NodeView {
+    const server = this.server(node.serverKey);
+    const usable = server?.capacity?.usable ?? 0;
+    const activity = node.activity;
+    const label = node.domain ?? node.database;
+    if (!activity) {
+      return {
+        label,
+        description: `${node.database} · no sessions`,
+        tooltip: `**${escapeMarkdown(label)}** (database '${escapeMarkdown(node.database)}') has no sessions on ${escapeMarkdown(node.serverKey)} right now.`,
+        icon: { id: 'database' },
+        contextValue: 'poolLens.pool.empty',
+        collapsible: 'none',
+      };
+    }
+    const alerts = this.poolAlerts(activity);
+    const app = activity.applicationName || '(no application_name)';
+    const share = `${plural(activity.counts.total, 'session')} · ${formatShare(activity.counts.total, usable)} of usable`;
+    const counts = activity.counts;
+    const lines = [
+      `**${escapeMarkdown(label)}**${node.domain ? '' : ' (not a configured pool)'}`,
+      `database '${escapeMarkdown(activity.database)}' · application_name '${escapeMarkdown(activity.applicationName)}' · user '${escapeMarkdown(activity.user)}'`,
+      `${share} (${counts.total} of ${usable})`,
+      [
+        `active ${counts.active}`,
+        `idle ${counts.idle}`,
+        `idle in transaction ${counts.idleInTransaction + counts.idleInTransactionAborted}`,
+        `waiting on lock ${counts.waitingOnLock}`,
+        ...(counts.hidden ? [`hidden ${counts.hidden}`] : []),
+      ].join(' · '),
+      ...(activity.longestQueryMs !== null ? [`Longest running query: ${formatAge(activity.longestQueryMs)} (pid ${activity.longestQueryPid})`] : []),
+      ...(activity.oldestIdleInTransactionMs !== null ? [`Oldest idle transaction: ${formatAge(activity.oldestIdleInTransactionMs)} (pid ${activity.oldestIdleInTransactionPid})`] : []),
+      ...alerts.map((alert) => `$(warning) ${escapeMarkdown(alert)}`),
+    ];
+    return {
+      label,
+      description: `${node.domain ? `${app} · ` : `${activity.database} · ${app} · `}${share}`,
+      tooltip: lines.join('\n\n'),
+      icon: alerts.length ? { id: 'warning', color: WARNING_COLOR } : { id: 'database' },
+      contextValue: 'poolLens.pool',
+      collapsible: counts.total > 0 ? 'expanded' : 'none',
+    };
+  }
+
+  private bucketView(node: Extract<PoolsNode, { kind: 'bucket' }>): NodeView {
+    const bucket = BUCKETS.find((b) => b.kind === node.bucket)!;
+    const activity = this.activity(node.pool);
+    const warning = activity ? bucketWarning(node.bucket, activity, this.state.thresholds) : undefined;
+    let tooltip = `${plural(node.count, 'session')} ${bucket.label}.`;
+    if (node.bucket === 'hidden') {
+      const user = this.server(node.pool.serverKey)?.monitorUser ?? 'monitor_role';
+      tooltip =
+        `${plural(node.count, 'session')} of other roles whose state the monitor may not read, so they are counted here rather than dropped.\n\n` +
+        `To see their state, ages and queries, let the monitor's role read all statistics (PostgreSQL 10+; the role needs INHERIT):\n\n` +
+        codeBlock(`GRANT pg_read_all_stats TO ${quoteIdentifier(user)};`);
+    } else if (warning) {
+      tooltip += `\n\n$(warning) ${escapeMarkdown(warning)}`;
+    }
+    return {
+      label: bucket.label,
+      description: String(node.count),
+      tooltip,
+      icon: warning ? { id: bucket.icon, color: WARNING_COLOR } : { id: bucket.icon },
+      contextValue: `poolLens.bucket.${node.bucket}`,
+      collapsible: 'collapsed',
+    };
+  }
+
+  private activity(key: PoolKey): PoolActivity | undefined {
+    return this.server(key.serverKey)
+      ?.databases.find((database) => database.name === key.database)
+      ?.pools.find((pool) => pool.applicationName === key.applicationName && pool.user === key.user);
+  }
+}
+
+function total(node: PoolsNode): number {
+  return node.kind === 'pool' ? (node.activity?.counts.total ?? 0) : 0;
+}
+
+export function inBucket(row: SessionRow, bucket: BucketKind): boolean {
+  switch (bucket) {
+    case 'active':
+      return row.state === 'active';
+    case 'idle':
+      return row.state === 'idle';
+    case 'idleInTransaction':
+      return row.state === 'idle in transaction';
+    case 'idleInTransactionAborted':
+      return row.state === 'idle in transaction (aborted)';
+    case 'waitingOnLock':
+      return row.waitEventType === 'Lock';
+    case 'hidden':
+      return row.state === null;
+  }
+}
+
+/** The leaks and problems of one pool, one sentence each. */
+export function poolAlerts(activity: PoolActivity, thresholds: Thresholds): string[] {
+  const alerts: string[] = [];
+  const iit = activity.counts.idleInTransaction + activity.counts.idleInTransactionAborted;
+  if (iit > 0 && activity.oldestIdleInTransactionMs !== null && activity.oldestIdleInTransactionMs >= thresholds.idleInTransactionWarnMs) {
+    alerts.push(
+      `Idle in transaction for ${formatAge(activity.oldestIdleInTransactionMs)} (pid ${activity.oldestIdleInTransactionPid}): it holds its locks and a connection until it commits or rolls back.`,
+    );
+  }
+  if (activity.longestQueryMs !== null && activity.longestQueryMs >= thresholds.longQueryWarnMs) {
+    alerts.push(`A query has been running for ${formatAge(activity.longestQueryMs)} (pid ${activity.longestQueryPid}).`);
+  }
+  if (activity.counts.idleStale > 0) {
+    const longest = activity.longestIdleMs !== null ? `, the longest for ${formatAge(activity.longestIdleMs)}` : '';
+    alerts.push(
+      `${plural(activity.counts.idleStale, 'session')} idle for more than ${formatAge(thresholds.idleCheckoutWarnMs)}${longest}: longer than a pool keeps an idle client, so probably a checkout that was never released.`,
+    );
+  }
+  if (activity.counts.waitingOnLock > 0) {
+    alerts.push(`${plural(activity.counts.waitingOnLock, 'session')} waiting on a lock.`);
+  }
+  return alerts;
+}
+
+function bucketWarning(bucket: BucketKind, activity: PoolActivity, thresholds: Thresholds): string | undefined {
+  switch (bucket) {
+    case 'idleInTransaction':
+    case 'idleInTransactionAborted':
+      return activity.oldestIdleInTransactionMs !== null && activity.oldestIdleInTransactionMs >= thresholds.idleInTransactionWarnMs
+        ? `The oldest has been idle in transaction for ${formatAge(activity.oldestIdleInTransactionMs)}.`
+        : undefined;
+    case 'active':
+      return activity.longestQueryMs !== null && activity.longestQueryMs >= thresholds.longQueryWarnMs
+        ? `The longest query has been running for ${formatAge(activity.longestQueryMs)}.`
+        : undefined;
+    case 'idle':
+      return activity.counts.idleStale > 0 ? `${plural(activity.counts.idleStale, 'session')} idle for more than ${formatAge(thresholds.idleCheckoutWarnMs)}: probably never released.` : undefined;
+    case 'waitingOnLock':
+      return `Blocked by another session's lock.`;
+    case 'hidden':
+      return undefined;
+  }
+}
+
+/** Why one session is called out, or undefined when it looks healthy. */
+export function sessionWarning(row: SessionRow, thresholds: Thresholds): string | undefined {
+  if (row.state?.startsWith('idle in transaction') && row.transactionMs !== null && row.transactionMs >= thresholds.idleInTransactionWarnMs) {
+    return `Idle in transaction for ${formatAge(row.transactionMs)}: it holds its locks and a connection until it commits or rolls back.`;
+  }
+  if (row.state === 'active' && row.queryMs !== null && row.queryMs >= thresholds.longQueryWarnMs) {
+    return `This query has been running for ${formatAge(row.queryMs)}.`;
+  }
+  if (row.state === 'idle' && row.stateMs !== null && row.stateMs >= thresholds.idleCheckoutWarnMs) {
+    return `Idle for ${formatAge(row.stateMs)}, longer than a pool keeps an idle client: probably a checkout that was never released.`;
+  }
+  if (row.waitEventType === 'Lock') {
+    return row.blockedBy.length ? `Waiting on a lock held by pid ${row.blockedBy.join(', ')}.` : 'Waiting on a lock.';
+  }
+  return undefined;
+}
+
+function sessionView(node: Extract<PoolsNode, { kind: 'session' }>, thresholds: Thresholds): NodeView {
+  const row = node.row;
+  const warning = sessionWarning(row, thresholds);
+  const state = row.state ?? 'hidden';
+  const age = sessionAge(row);
+  const ages = [
+    row.connectedMs !== null ? `connected ${formatAge(row.connectedMs)} ago` : undefined,
+    row.transactionMs !== null ? `transaction open for ${formatAge(row.transactionMs)}` : undefined,
+    row.queryMs !== null ? `${row.state === 'active' ? 'query running for' : 'last query started'} ${formatAge(row.queryMs)}${row.state === 'active' ? '' : ' ago'}` : undefined,
+    row.stateMs !== null ? `in this state for ${formatAge(row.stateMs)}` : undefined,
+  ].filter((line): line is string => line !== undefined);
+  const lines = [
+    `**pid ${row.pid}** · ${escapeMarkdown(state)} · database '${escapeMarkdown(node.pool.database)}' · user '${escapeMarkdown(row.user)}'${row.clientAddress ? ` · from ${escapeMarkdown(row.clientAddress)}` : ''}`,
+    ...(ages.length ? [ages.join(' · ')] : []),
+    ...(row.waitEventType ? [`Waiting: ${escapeMarkdown(row.waitEventType)} / ${escapeMarkdown(row.waitEvent ?? '')}${row.blockedBy.length ? ` (blocked by pid ${row.blockedBy.join(', ')})` : ''}`] : []),
+    ...(warning ? [`$(warning) ${escapeMarkdown(warning)}`] : []),
+    row.query === null ? '_Query text hidden: the monitor\'s role lacks pg_read_all_stats._' : codeBlock(row.query),
+  ];
+  return {
+    label: `pid ${row.pid}`,
+    description: [state, age, row.waitEventType === 'Lock' ? `waiting on ${row.waitEvent ?? 'a lock'}` : undefined, firstLine(row.query)].filter(Boolean).join(' · '),
+    tooltip: lines.join('\n\n'),
+    icon: warning ? { id: 'warning', color: WARNING_COLOR } : { id: sessionIcon(row) },
+    contextValue: row.query ? 'poolLens.session.withQuery' : 'poolLens.session',
+    collapsible: 'none',
+  };
+}
+
+/** The age that matters for the session's state: a query's run time, a transaction's age, or idle time. */
+function sessionAge(row: SessionRow): string | undefined {
+  if (row.state === 'active' && row.queryMs !== null) return formatAge(row.queryMs);
+  if (row.state?.startsWith('idle in transaction') && row.transactionMs !== null) return formatAge(row.transactionMs);
+  if (row.stateMs !== null) return formatAge(row.stateMs);
+  return undefined;
+}
+
+function sessionIcon(row: SessionRow): string {
+  if (row.waitEventType === 'Lock') return 'lock';
+  switch (row.state) {
+    case 'active':
+      return 'pulse';
+    case 'idle':
+      return 'circle-outline';
+    case null:
+      return 'eye-closed';
+    default:
+      return row.state.startsWith('idle in transaction') ? 'watch' : 'circle-filled';
+  }
+}
+
+function messageView(node: Extract<PoolsNode, { kind: 'message' }>): NodeView {
+  const icon: IconView = node.tone === 'error' ? { id: 'error', color: ERROR_COLOR } : node.tone === 'warning' ? { id: 'warning', color: WARNING_COLOR } : { id: 'info' };
+  return {
+    label: node.text,
+    tooltip: escapeMarkdown(node.text),
+    icon,
+    contextValue: node.password ? 'poolLens.message.password' : 'poolLens.message',
+    collapsible: 'none',
+  };
+}
+
+function shortProblem(server: ServerSnapshot): string {
+  switch (server.errorKind) {
+    case 'password-required':
+      return 'password required';
+    case 'wrong-password':
+      return 'wrong password';
+    case 'refused':
+    case 'host-not-found':
+    case 'timeout':
+    case 'connection-lost':
+    case 'server-stopping':
+      return 'unreachable';
+    case 'tls-required':
+    case 'tls-untrusted':
+    case 'tls-wrong-host':
+    case 'tls-unsupported':
+    case 'tls-other':
+      return 'TLS problem';
+    case 'not-allowed':
+    case 'permission-denied':
+      return 'not allowed';
+    case 'database-missing':
+      return 'database missing';
+    default:
+      return 'error';
+  }
+}
+
+function firstLine(query: string | null): string | undefined {
+  if (!query) return undefined;
+  const line = query.trim().split('\n')[0];
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+}
+
+/** A role name as SQL needs it: bare when it is a plain lower-case identifier, else double-quoted. */
+function quoteIdentifier(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
