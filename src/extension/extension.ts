@@ -1,17 +1,33 @@
 import * as vscode from 'vscode';
 import { PoolLensCodeActions } from './codeActions';
 import { Config } from './config';
-import { LINTED_LANGUAGES, LINTED_SCHEMES } from './constants';
+import { CommandId, LINTED_LANGUAGES, LINTED_SCHEMES, POOLS_STATE_CONTEXT, POOLS_VIEW_ID } from './constants';
 import { DiagnosticsProvider } from './diagnostics';
 import { FindingStore } from './findingStore';
+import { InspectPools } from './inspectPools';
+import { LivePools } from './livePools';
 import { createLog } from './log';
+import { modalConfirm, registerPoolsCommands, type Confirm } from './poolsCommands';
+import { PoolsTreeProvider } from './poolsTree';
 import { WorkspaceProjectFacts } from './projectFacts';
 import { registerShowRuleDocs } from './ruleDocs';
+import { PasswordStore } from './secrets';
+import { SizingCalculator } from './sizingView';
+import { WorkspacePools } from './workspacePools';
 
 /** What `activate` returns, for tests and other extensions. */
 export interface PoolLensApi {
   /** Analyses an open document now; resolves to its Pool Lens diagnostics. */
   analyzeNow(uri: vscode.Uri): Promise<readonly vscode.Diagnostic[]>;
+  /** The Pools view's data provider (getChildren / getTreeItem), as VS Code sees it. */
+  poolsTree: PoolsTreeProvider;
+  /** The live monitor service behind the Pools view. */
+  livePools: LivePools;
+  /**
+   * For tests only: answers the cancel/terminate confirmation in place of the modal, which an
+   * automated test cannot click; undefined restores the modal.
+   */
+  setConfirmForTesting(confirm: Confirm | undefined): void;
 }
 
 /** Builds the services and hands every disposable to VS Code; nothing else happens here. */
@@ -34,10 +50,36 @@ export function activate(context: vscode.ExtensionContext): PoolLensApi {
     registerShowRuleDocs(log),
   );
 
+  const passwords = new PasswordStore(context.secrets);
+  const workspacePools = new WorkspacePools();
+  const livePools = new LivePools(config, log, passwords, () => workspacePools.candidateDomains());
+  const poolsTree = new PoolsTreeProvider(livePools, config);
+  const poolsView = vscode.window.createTreeView(POOLS_VIEW_ID, { treeDataProvider: poolsTree, showCollapseAll: true });
+  const sizing = new SizingCalculator(context.extensionUri, livePools, workspacePools, log);
+  let confirm: Confirm = modalConfirm;
+  context.subscriptions.push(
+    passwords,
+    livePools,
+    poolsTree,
+    poolsView,
+    poolsView.onDidChangeVisibility((event) => livePools.setVisible(event.visible)),
+    livePools.onDidChange((state) => void vscode.commands.executeCommand('setContext', POOLS_STATE_CONTEXT, state.status)),
+    ...registerPoolsCommands({ live: livePools, tree: poolsTree, passwords, log, confirm: () => confirm }),
+    new InspectPools(livePools, workspacePools, config, log),
+    sizing,
+    vscode.commands.registerCommand(CommandId.openSizingCalculator, () => sizing.open()),
+  );
+  livePools.setVisible(poolsView.visible);
+
   return {
     async analyzeNow(uri) {
       const document = vscode.workspace.textDocuments.find((open) => open.uri.toString() === uri.toString());
       return document ? diagnostics.analyze(document) : [];
+    },
+    poolsTree,
+    livePools,
+    setConfirmForTesting(replacement) {
+      confirm = replacement ?? modalConfirm;
     },
   };
 }

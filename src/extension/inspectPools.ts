@@ -1,0 +1,103 @@
+import * as vscode from 'vscode';
+import { buildReport } from '../cli/inspectReport';
+import type { Snapshot } from '../pg/model';
+import type { Config } from './config';
+import { CommandId } from './constants';
+import { renderInspectMarkdown } from './inspectMarkdown';
+import type { LivePools } from './livePools';
+import { errorText, type Log } from './log';
+import type { WorkspacePools } from './workspacePools';
+
+/** Read-only documents of this scheme hold the latest report; closing one never asks to save it. */
+export const REPORT_SCHEME = 'pool-lens-report';
+const REPORT_URI = vscode.Uri.from({ scheme: REPORT_SCHEME, path: '/Inspect Pools.md' });
+
+/**
+ * "Pool Lens: Inspect Pools": takes a fresh snapshot, reads the pools in the workspace code, and opens a
+ * read-only Markdown report joining them (see `inspectMarkdown.ts`). The command resolves to the
+ * report's URI.
+ */
+export class InspectPools implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private text = '';
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(
+    private readonly live: LivePools,
+    private readonly code: WorkspacePools,
+    private readonly config: Config,
+    private readonly log: Log,
+  ) {
+    this.disposables = [
+      this.changed,
+      vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, this),
+      vscode.commands.registerCommand(CommandId.inspectPools, () => this.run()),
+    ];
+  }
+
+  provideTextDocumentContent(): string {
+    return this.text;
+  }
+
+  async run(): Promise<vscode.Uri | undefined> {
+    if (this.live.state.status === 'untrusted') {
+      void vscode.window.showInformationMessage('Pool Lens connects to databases only in trusted workspaces; trust this workspace to inspect its pools.');
+      return undefined;
+    }
+    try {
+      this.text = await vscode.window.withProgress(
+        { location: { viewId: 'poolLens.pools' }, title: 'Inspecting pools' },
+        () => this.render(),
+      );
+    } catch (error) {
+      this.log.error(`Inspect Pools failed: ${error instanceof Error ? (error.stack ?? error.message) : errorText(error)}`);
+      void vscode.window.showErrorMessage(`Inspect Pools failed: ${errorText(error)}`);
+      return undefined;
+    }
+    this.changed.fire(REPORT_URI);
+    const document = await vscode.workspace.openTextDocument(REPORT_URI);
+    await vscode.languages.setTextDocumentLanguage(document, 'markdown');
+    await vscode.window.showTextDocument(document, { preview: false });
+    return REPORT_URI;
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  private async render(): Promise<string> {
+    const snapshot: Snapshot = (await this.live.refresh()) ?? { takenAt: Date.now(), servers: [] };
+    const discovery = await this.code.discover();
+    const state = this.live.state;
+    const instances = (domain: string) => this.config.sizingInstances(domain);
+    const headroom = this.config.sizingHeadroom();
+    const cores = this.config.sizingCores();
+    const staleAfterMs = this.config.idleCheckoutWarnMs();
+    const report = buildReport({
+      source: state.origin,
+      snapshot,
+      // Pools that could not be resolved are already sentences in `problems`.
+      resolutions: [],
+      configs: state.domains,
+      discovered: discovery.pools,
+      instances,
+      headroom,
+      cores,
+      staleAfterMs,
+      warnings: [...state.problems, ...discovery.unparsable.map((file) => `${file} does not parse; its pools were not read.`)],
+    });
+    return renderInspectMarkdown({
+      report,
+      discovered: discovery.pools,
+      thresholds: {
+        idleInTransactionWarnMs: this.config.idleInTransactionWarnMs(),
+        longQueryWarnMs: this.config.longQueryWarnMs(),
+        idleCheckoutWarnMs: staleAfterMs,
+      },
+      takenAt: snapshot.takenAt,
+      instances,
+      link: (pool) => vscode.Uri.file(pool.absolutePath).with({ fragment: `L${pool.line}` }).toString(),
+    });
+  }
+}

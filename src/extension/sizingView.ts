@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LivePools } from './livePools';
+import { errorText, type Log } from './log';
+import { answerCompute, parseWebviewMessage, prefillSizing, type HostMessage, type SizingPrefill } from './sizingModel';
+import type { WorkspacePools } from './workspacePools';
+
+const VIEW_TYPE = 'poolLens.sizingCalculator';
+
+/**
+ * The sizing calculator: a webview panel, because a tree cannot hold an editable form. It opens
+ * prefilled from the live servers and the pools in the code; the user edits instances, cores, headroom
+ * and shares, and every answer comes from `core/sizing.ts` on the extension side. The page only lays
+ * out numbers: strict CSP with a nonce, scripts and styles from `media/` only, theme colours only.
+ */
+export class SizingCalculator implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly live: LivePools,
+    private readonly code: WorkspacePools,
+    private readonly log: Log,
+  ) {}
+
+  /** Opens the calculator (or brings it to the front, prefilled again from the latest snapshot). */
+  async open(): Promise<void> {
+    const servers = await this.prefill();
+    if (this.panel) {
+      this.panel.reveal();
+      void this.post({ type: 'init', servers });
+      return;
+    }
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Pool Sizing', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [media],
+    });
+    this.panel = panel;
+    panel.iconPath = vscode.Uri.joinPath(media, 'pool-lens.svg');
+    panel.webview.html = page(panel.webview, media);
+    panel.onDidDispose(() => (this.panel = undefined), undefined, this.disposables);
+    panel.webview.onDidReceiveMessage(
+      async (raw: unknown) => {
+        const message = parseWebviewMessage(raw);
+        if (!message) {
+          this.log.warn(`The sizing calculator sent a message it should not: ${JSON.stringify(raw)?.slice(0, 200)}`);
+          return;
+        }
+        if (message.type === 'ready') await this.post({ type: 'init', servers: await this.prefill() });
+        else await this.post(answerCompute(message.key, message.input));
+      },
+      undefined,
+      this.disposables,
+    );
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  private async prefill(): Promise<SizingPrefill[]> {
+    const state = this.live.state;
+    let code: Awaited<ReturnType<WorkspacePools['discover']>>['pools'] = [];
+    try {
+      code = (await this.code.discover()).pools;
+    } catch (error) {
+      this.log.warn(`Could not read the pools in the workspace code: ${errorText(error)}`);
+    }
+    return prefillSizing(state.snapshot, state.domains, code);
+  }
+
+  private post(message: HostMessage): Thenable<boolean> {
+    return this.panel?.webview.postMessage(message) ?? Promise.resolve(false);
+  }
+}
+
+function page(webview: vscode.Webview, media: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'sizing', 'main.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'sizing', 'main.css'));
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${style}" rel="stylesheet">
+<title>Pool Sizing</title>
+</head>
+<body>
+<main id="app" aria-live="polite"><p>Loading…</p></main>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}
