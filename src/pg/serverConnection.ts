@@ -143,7 +143,8 @@ export class ServerConnection {
     try {
       attempts = sslAttempts(domain.tls, domain.host, this.deps.readFile ?? readCaFile);
     } catch (error) {
-      throw new PgProblem('config', `Pool '${domain.name}': cannot read the CA file '${domain.tls.rootCertPath}' (${domain.rootCertSetting}): ${(error as Error).message}`);
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+      throw new PgProblem('config', `Pool '${domain.name}': cannot read the CA file '${domain.tls.rootCertPath}' (${domain.rootCertSetting}): ${reason}.`);
     }
     let lastError: unknown;
     for (const ssl of attempts) {

@@ -29,6 +29,8 @@ export interface TestServer {
 
 export interface ServerOptions {
   maxConnections?: number;
+  /** PEM files for `ssl = on`; they are copied next to the data folder and handed to the postgres user. */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
@@ -60,6 +62,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const clients = new Set<pg.Client>();
   try {
     await instance.initialise();
+    if (options.tls) await installTls(root, dataDir, options.tls);
     await instance.start();
   } catch (error) {
     await fs.rm(root, { recursive: true, force: true });
@@ -101,6 +104,19 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     },
   };
   return server;
+}
+
+/** PostgreSQL refuses a key file others can read, and runs as the owner of the data folder. */
+async function installTls(root: string, dataDir: string, tls: { certFile: string; keyFile: string }): Promise<void> {
+  const owner = await fs.stat(dataDir);
+  const cert = path.join(root, 'server.crt');
+  const key = path.join(root, 'server.key');
+  await fs.copyFile(tls.certFile, cert);
+  await fs.copyFile(tls.keyFile, key);
+  for (const file of [cert, key]) await fs.chown(file, owner.uid, owner.gid);
+  await fs.chmod(key, 0o600);
+  const conf = path.join(dataDir, 'postgresql.conf');
+  await fs.appendFile(conf, `\nssl = on\nssl_cert_file = '${cert}'\nssl_key_file = '${key}'\n`);
 }
 
 function keep(log: string[], message: string): void {
