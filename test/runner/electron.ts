@@ -19,9 +19,10 @@ export type ElectronChoice = { usable: true; executable?: string } | { usable: f
 export async function probeElectron(): Promise<ElectronChoice> {
   const executable = process.env.POOL_LENS_VSCODE;
   if (executable) {
-    return existsSync(executable)
-      ? { usable: true, executable }
-      : { usable: false, reason: `POOL_LENS_VSCODE names ${executable}, which does not exist` };
+    if (!existsSync(executable)) {
+      throw new Error(`POOL_LENS_VSCODE names ${executable}, which does not exist; point it at a VS Code executable or unset it.`);
+    }
+    return { usable: true, executable };
   }
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     return { usable: false, reason: 'desktop VS Code needs a display and neither DISPLAY nor WAYLAND_DISPLAY is set' };
@@ -31,9 +32,15 @@ export async function probeElectron(): Promise<ElectronChoice> {
       signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
     });
     return response.ok ? { usable: true } : { usable: false, reason: `the VS Code download service answered ${response.status}` };
-  } catch {
-    return { usable: false, reason: `VS Code cannot be downloaded here (no answer within ${PROBE_TIMEOUT_MS / 1000} s)` };
+  } catch (error) {
+    const cause = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${PROBE_TIMEOUT_MS / 1000} s` : describeFetchError(error);
+    return { usable: false, reason: `VS Code cannot be downloaded here (${cause})` };
   }
+}
+
+function describeFetchError(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** Runs the suites in desktop VS Code through @vscode/test-electron's runTests. */

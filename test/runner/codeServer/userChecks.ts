@@ -82,7 +82,7 @@ export async function runUserChecks(page: Page, report: Report): Promise<void> {
         await menu.locator('.monaco-list-row', { hasText: quickFixTitle }).first().click();
         await menu.waitFor({ state: 'hidden' });
         await squiggles.first().waitFor({ state: 'detached' });
-        await page.locator('.markers-panel', { hasText: 'No problems have been detected in the workspace' }).waitFor();
+        await page.locator('.markers-panel .monaco-list-row', { hasText: 'leaked-client' }).first().waitFor({ state: 'detached' });
         const code = await editor.locator('.view-lines').innerText();
         expect(/finally\s*\{\s*client\.release\(\);?\s*\}/.test(normaliseSpaces(code)), `the editor should show client.release() in a finally block; it shows:\n${code}`);
         await shoot('04-fixed.png');
@@ -108,7 +108,15 @@ export async function runUserChecks(page: Page, report: Report): Promise<void> {
         const chosen = commands.find((label) => label === 'Pool Lens: Inspect Pools') ?? commands[0];
         await page.locator('.quick-input-list .monaco-list-row', { hasText: chosen }).first().click();
         await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-        await page.waitForTimeout(1_000);
+        if (chosen === 'Pool Lens: Inspect Pools') {
+          // The report opens as a Markdown document headed with the command's name.
+          await page.locator('.tab.active', { hasText: 'Inspect Pools' }).waitFor();
+          const report = await editor.locator('.view-lines').innerText();
+          expect(normaliseSpaces(report).includes('# Pool Lens: Inspect Pools'), `the Inspect Pools report should open; the editor shows:\n${report}`);
+        } else {
+          // No known outcome to wait for: give the command a moment to show whatever it shows.
+          await page.waitForTimeout(1_000);
+        }
         await shoot('06-command-ran.png');
         console.log(`[editor-tests] command palette: ran "${chosen}" (of: ${commands.join(', ')})`);
       },
