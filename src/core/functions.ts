@@ -169,6 +169,19 @@ export function referencesTo(name: string, root: Node): TSESTree.Identifier[] {
   return found;
 }
 
+/** Every binding reference under `root`, by name: one walk instead of one per question. */
+export function referenceIndex(root: Node): Map<string, TSESTree.Identifier[]> {
+  const index = new Map<string, TSESTree.Identifier[]>();
+  walk(root, (node) => {
+    if (node.type === 'Identifier' && isReference(node)) {
+      const list = index.get(node.name);
+      if (list) list.push(node);
+      else index.set(node.name, [node]);
+    }
+  });
+  return index;
+}
+
 /** Names a statement declares in its own scope (`const a`, `function f`, `class C`, imports). */
 export function declaredNames(statement: Node): string[] {
   switch (statement.type) {

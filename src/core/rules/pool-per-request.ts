@@ -13,6 +13,7 @@ import {
   isRepeatedPartOfLoop,
   moduleDeclarations,
   outerExpression,
+  referenceIndex,
   referencesTo,
   topLevelStatement,
   type FunctionNode,
@@ -72,6 +73,8 @@ export default defineRule({
     const program = ctx.ast;
     const exported = exportedNames(program);
     const calledOnce = new Map<FunctionNode, boolean>();
+    let referenceCache: Map<string, TSESTree.Identifier[]> | undefined;
+    const references = () => (referenceCache ??= referenceIndex(program));
 
     function check(creation: TSESTree.NewExpression): void {
       let loop: { scope: Node } | undefined;
@@ -208,8 +211,8 @@ export default defineRule({
     }
 
     /**
-     * A module-level function that is not exported and is only called from code that runs once
-     * (`main()` at the bottom of a script, or a function such a `main` calls).
+     * A module-level function that is not exported and is called from exactly one place that runs
+     * once (`main()` at the bottom of a script, or a function such a `main` calls once).
      */
     function isCalledOnce(fn: FunctionNode, name: string, depth: number): boolean {
       const known = calledOnce.get(fn);
@@ -227,13 +230,10 @@ export default defineRule({
         fn.parent?.type === 'Program' ||
         (fn.parent?.type === 'VariableDeclarator' && fn.parent.parent?.parent?.type === 'Program');
       if (!declaredAtTop) return false;
-      const calls = referencesTo(name, program).filter((ref) => ref !== fn.id && !(ref.parent?.type === 'VariableDeclarator' && ref.parent.id === ref));
-      if (calls.length === 0) return false;
-      return calls.every((ref) => {
-        const call = ref.parent;
-        if (call?.type !== 'CallExpression' || call.callee !== ref) return false;
-        return runsOnce(call, depth);
-      });
+      const uses = (references().get(name) ?? []).filter((ref) => ref !== fn.id && !(ref.parent?.type === 'VariableDeclarator' && ref.parent.id === ref));
+      if (uses.length !== 1) return false;
+      const call = uses[0].parent;
+      return call?.type === 'CallExpression' && call.callee === uses[0] && runsOnce(call, depth);
     }
 
     function runsOnce(node: Node, depth: number): boolean {

@@ -12,6 +12,7 @@ import {
   isInNestedFunction,
   outerExpression,
   patternNames,
+  referenceIndex,
   referencesTo,
   topLevelStatement,
   type FunctionNode,
@@ -45,6 +46,7 @@ const SERVER_CLASSES = new Set(['ApolloServer', 'WebSocketServer', 'CronJob']);
 const CLOSING_NAME = /^(?:close|end|shutdown|disconnect|teardown|dispose|destroy)(?:[A-Z_$].*)?$/;
 const STARTING_NAME = /^(?:start|serve|listen)(?:[A-Z_$].*)?$|Server$/;
 const MAX_CALL_DEPTH = 6;
+const ANY_POOL: Binding = { kind: 'any' };
 
 export default defineRule({
   id: 'script-without-end',
@@ -65,6 +67,11 @@ export default defineRule({
   create(ctx) {
     const program = ctx.ast;
     const localFunctions = new Map<string, FunctionNode>();
+    let referenceCache: Map<string, TSESTree.Identifier[]> | undefined;
+    const references = () => (referenceCache ??= referenceIndex(program));
+    let callCache: ReturnType<typeof calls> | undefined;
+    /** Call-site answers for "does this run at all", shared by every pool created in the file. */
+    const reachability = new Map<Node, PathClass[] | 'pending'>();
     const importedNames = new Set<string>();
 
     function collectModuleBindings(): void {
@@ -170,11 +177,21 @@ export default defineRule({
     }
 
     function endSites(binding: Binding): TSESTree.CallExpression[] {
-      const sites: TSESTree.CallExpression[] = [];
+      return calls().all.filter((call) => isEndOf(binding, call));
+    }
+
+    /** Every call in the file, and `obj.name(...)` calls by method name: collected once, asked per pool. */
+    function calls(): { all: TSESTree.CallExpression[]; byMethod: Map<string, TSESTree.CallExpression[]> } {
+      if (callCache) return callCache;
+      const all: TSESTree.CallExpression[] = [];
+      const byMethod = new Map<string, TSESTree.CallExpression[]>();
       walk(program, (node) => {
-        if (isEndOf(binding, node)) sites.push(node as TSESTree.CallExpression);
+        if (node.type !== 'CallExpression') return;
+        all.push(node);
+        const method = calleeObject(node) ? calleeName(node) : undefined;
+        if (method !== undefined) byMethod.set(method, [...(byMethod.get(method) ?? []), node]);
       });
-      return sites;
+      return (callCache = { all, byMethod });
     }
 
     /** The runs on which `site` executes: walks up through try/catch/finally, promise chains and the calls of enclosing functions. */
@@ -231,7 +248,7 @@ export default defineRule({
         if (depth >= MAX_CALL_DEPTH) return [finish({ kind: 'success' })];
         const uses = usesOf(node);
         if (uses === undefined) return [finish({ kind: 'success' })];
-        return uses.flatMap((use) => classifyUse(use, binding, depth + 1, seen).map(finish));
+        return distinct(uses.flatMap((use) => classifyUse(use, binding, depth + 1, seen).map(finish)));
       }
       return [finish({ kind: 'success' })];
     }
@@ -266,13 +283,9 @@ export default defineRule({
       const name = functionName(fn);
       if (name === undefined) return undefined;
       if (holder?.type === 'MethodDefinition' || holder?.type === 'Property' || holder?.type === 'PropertyDefinition') {
-        const calls: Node[] = [];
-        walk(program, (node) => {
-          if (node.type === 'CallExpression' && calleeObject(node) && calleeName(node) === name) calls.push(node);
-        });
-        return calls;
+        return calls().byMethod.get(name) ?? [];
       }
-      return referencesTo(name, program).flatMap((ref) => {
+      return (references().get(name) ?? []).flatMap((ref) => {
         const call = ref.parent;
         if (call?.type !== 'CallExpression') return [];
         return [call.callee === ref ? call : ref];
@@ -497,10 +510,21 @@ export default defineRule({
 
     /** A pool created in a function the script never calls does not keep it alive. */
     function reachable(creation: TSESTree.NewExpression): boolean {
-      return classify(creation, { kind: 'any' }, 0).length > 0;
+      return classify(creation, ANY_POOL, 0, reachability).length > 0;
     }
   },
 });
+
+/** The classes that differ: a function called from many places must not multiply the answers. */
+function distinct(classes: PathClass[]): PathClass[] {
+  const seen = new Set<string>();
+  return classes.filter((c) => {
+    const key = c.kind === 'swallowed' ? `swallowed:${c.at.range[0]}` : c.kind;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 /** The innermost call of `f().then(…).catch(…)`, or the call itself. */
 function rootCall(expression: Node): TSESTree.CallExpression | undefined {
