@@ -31,7 +31,11 @@ export function codeBlock(text: string, language = 'sql'): string {
   return `${fence}${language}\n${text}\n${fence}`;
 }
 
-/** Escapes Markdown syntax in text that came from a server or a user (names, error sentences). */
+/**
+ * Escapes the Markdown that text from a server or a user (names, error sentences) could trigger:
+ * emphasis, code, links, HTML and table pipes. Parentheses and the like stay as they are, so the raw
+ * report remains readable.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+!|<>~]/g, (char) => `\\${char}`);
+  return text.replace(/[\\`*_[\]<>|]/g, (char) => `\\${char}`);
 }
