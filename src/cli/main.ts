@@ -1,10 +1,14 @@
 import type { CliCommand, CliIo } from './io';
 import { EXIT_USAGE } from './io';
+import { runInspect } from './inspect';
 import { runLint } from './lint';
+import { runSize } from './size';
 
 /** Every command by name; a new command is one more entry. */
 const COMMANDS: Readonly<Record<string, CliCommand>> = {
   lint: runLint,
+  inspect: (argv, io) => runInspect(argv, { ...io, env: process.env }),
+  size: runSize,
 };
 
 const USAGE = `usage: pool-lens <command> [arguments]\ncommands: ${Object.keys(COMMANDS).join(', ')}\n`;
