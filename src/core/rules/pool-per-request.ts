@@ -46,6 +46,8 @@ type FunctionRole =
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all']);
 const NEXT_ROUTE_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const ARRAY_CALLBACKS = new Set(['forEach', 'map', 'flatMap', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex']);
+/** Fastify hooks that run when the server starts or stops, not per request. */
+const ONCE_HOOKS = new Set(['onReady', 'onListen', 'onClose', 'preClose', 'onRoute', 'onRegister']);
 const TEST_HOOKS = new Set(['describe', 'it', 'test', 'before', 'after', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach']);
 /** Pool methods that mean "this pool does its work here". */
 const USE_METHODS = new Set(['query', 'connect', 'end']);
@@ -180,7 +182,8 @@ export default defineRule({
         const routed = receiver.type === 'CallExpression' && calleeName(receiver) === 'route';
         if ((index >= 1 && isPathLike(call.arguments[0])) || routed) return { kind: 'request', handler: 'route handler' };
       }
-      if (receiver && (method === 'use' || method === 'addHook')) return { kind: 'request', handler: 'middleware' };
+      if (receiver && method === 'use') return { kind: 'request', handler: 'middleware' };
+      if (receiver && method === 'addHook' && !ONCE_HOOKS.has(stringValue(call.arguments[0]) ?? '')) return { kind: 'request', handler: 'request hook' };
       if (method === 'createServer' || (method === 'on' && stringValue(call.arguments[0]) === 'request')) {
         return { kind: 'request', handler: 'request listener' };
       }
@@ -206,7 +209,7 @@ export default defineRule({
       if (receiver && !isProcess && (method === 'on' || method === 'addListener' || method === 'subscribe')) {
         return { role: 'repeated', repetition: { kind: 'event', what: 'event listener' } };
       }
-      if (TEST_HOOKS.has(method) || method === 'listen' || method === 'once' || method === 'register' || isProcess) return { role: 'once' };
+      if (TEST_HOOKS.has(method) || method === 'listen' || method === 'once' || method === 'register' || method === 'addHook' || isProcess) return { role: 'once' };
       return { role: 'transparent' };
     }
 
@@ -571,27 +574,42 @@ function commonJsExportName(target: Node): string | undefined {
   return undefined;
 }
 
-/** Local name → export names, from `export { a as b }`, `export default a`, `exports.b = a`, `module.exports = { b: a }`. */
+/**
+ * Local name → export names, from `export { a as b }`, `export default a`, `exports.b = a`,
+ * `module.exports = { b: a }`, and through one wrapper call (`export default withAuth(a)`,
+ * `export const handler = middy(a)`).
+ */
 function exportedNames(program: TSESTree.Program): Map<string, string[]> {
   const names = new Map<string, string[]>();
   const add = (local: string, exportName: string) => names.set(local, [...(names.get(local) ?? []), exportName]);
+  const addValue = (value: Node, exportName: string) => {
+    const node = unwrap(value);
+    if (node.type === 'Identifier') add(node.name, exportName);
+    else if (node.type === 'CallExpression') {
+      for (const arg of node.arguments) if (arg.type === 'Identifier') add(arg.name, exportName);
+    }
+  };
   for (const statement of program.body) {
     if (statement.type === 'ExportNamedDeclaration' && !statement.source) {
       if (statement.declaration?.type === 'FunctionDeclaration' && statement.declaration.id) add(statement.declaration.id.name, statement.declaration.id.name);
       if (statement.declaration?.type === 'VariableDeclaration') {
-        for (const d of statement.declaration.declarations) if (d.id.type === 'Identifier') add(d.id.name, d.id.name);
+        for (const d of statement.declaration.declarations) {
+          if (d.id.type !== 'Identifier') continue;
+          add(d.id.name, d.id.name);
+          if (d.init?.type === 'CallExpression') addValue(d.init, d.id.name);
+        }
       }
       for (const specifier of statement.specifiers) {
         if (specifier.local.type === 'Identifier' && specifier.exported.type === 'Identifier') add(specifier.local.name, specifier.exported.name);
       }
-    } else if (statement.type === 'ExportDefaultDeclaration' && statement.declaration.type === 'Identifier') {
-      add(statement.declaration.name, 'default');
+    } else if (statement.type === 'ExportDefaultDeclaration') {
+      addValue(statement.declaration, 'default');
     } else if (statement.type === 'ExpressionStatement' && statement.expression.type === 'AssignmentExpression') {
       const { left, right } = statement.expression;
       const exportName = commonJsExportName(left);
       const value = unwrap(right);
       if (exportName === undefined) continue;
-      if (value.type === 'Identifier') add(value.name, exportName);
+      addValue(value, exportName);
       if (exportName === 'default' && value.type === 'ObjectExpression') {
         for (const property of value.properties) {
           if (property.type !== 'Property') continue;

@@ -423,6 +423,21 @@ export class DatabaseModule {}
 `,
     },
     {
+      name: 'Fastify onReady hook runs once',
+      fileName: 'src/server.ts',
+      code: `import Fastify from 'fastify';
+import { Pool } from 'pg';
+
+const app = Fastify();
+
+app.addHook('onReady', async () => {
+  const pool = new Pool();
+  await pool.query('select 1');
+  await pool.end();
+});
+`,
+    },
+    {
       name: 'suppressed with a reason',
       fileName: 'src/admin.ts',
       code: `import express from 'express';
@@ -1538,6 +1553,119 @@ async function crawl(page: number): Promise<void> {
 crawl(0);
 `,
       errors: [{ line: 4, column: 16, message: perCall('crawl()') }],
+    },
+    {
+      name: 'Fastify onRequest hook',
+      fileName: 'src/server.ts',
+      code: `import Fastify from 'fastify';
+import { Pool } from 'pg';
+
+const app = Fastify();
+
+app.addHook('onRequest', async (request) => {
+  const pool = new Pool({ max: 1 });
+  await pool.query('insert into hits (path) values ($1)', [request.url]);
+});
+`,
+      errors: [
+        {
+          line: 7,
+          column: 16,
+          message: perRequest('request hook'),
+          fixes: [
+            {
+              title: MOVE,
+              output: `import Fastify from 'fastify';
+import { Pool } from 'pg';
+
+const app = Fastify();
+
+const pool = new Pool({ max: 1 });
+
+app.addHook('onRequest', async (request) => {
+  await pool.query('insert into hits (path) values ($1)', [request.url]);
+});
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'API route exported through a wrapper',
+      fileName: 'src/pages/api/me.js',
+      code: `import { Pool } from 'pg';
+import { withSession } from '../../lib/session';
+
+async function handler(req, res) {
+  const pool = new Pool();
+  const { rows } = await pool.query('select * from users where id = $1', [req.session.userId]);
+  res.json(rows[0]);
+}
+
+export default withSession(handler);
+`,
+      errors: [
+        {
+          line: 5,
+          column: 16,
+          message: perRequest('API route'),
+          fixes: [
+            {
+              title: MOVE,
+              output: `import { Pool } from 'pg';
+import { withSession } from '../../lib/session';
+
+const pool = new Pool();
+
+async function handler(req, res) {
+  const { rows } = await pool.query('select * from users where id = $1', [req.session.userId]);
+  res.json(rows[0]);
+}
+
+export default withSession(handler);
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'Lambda handler declared first and exported through middy',
+      fileName: 'src/handler.js',
+      code: `const middy = require('@middy/core');
+const { Pool } = require('pg');
+
+async function baseHandler(event) {
+  const pool = new Pool();
+  await pool.query('insert into events (body) values ($1)', [event.body]);
+}
+
+exports.handler = middy(baseHandler);
+`,
+      errors: [
+        {
+          line: 5,
+          column: 16,
+          message: PER_INVOCATION,
+          fixes: [
+            {
+              title: MOVE,
+              output: `const middy = require('@middy/core');
+const { Pool } = require('pg');
+
+const pool = new Pool();
+
+async function baseHandler(event) {
+  await pool.query('insert into events (body) values ($1)', [event.body]);
+}
+
+exports.handler = middy(baseHandler);
+`,
+            },
+          ],
+        },
+      ],
     },
     {
       name: 'helper called from a route handler',
