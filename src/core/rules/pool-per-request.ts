@@ -469,15 +469,15 @@ export default defineRule({
         } else if (node.type === 'TemplateElement' && node.value.raw.includes('\n')) ok = false;
         else if (node.type === 'Identifier' && isReference(node)) {
           const declaredBy = moduleNames.get(node.name);
-          if (declaredBy) ok = declaredBy.range[1] <= statement.range[0];
-          else ok = SAFE_GLOBALS.has(node.name) && !isShadowedBetween(node);
+          const global = declaredBy ? declaredBy.range[1] <= statement.range[0] : SAFE_GLOBALS.has(node.name);
+          ok = global && !isShadowedBetween(node);
         }
         return ok ? undefined : false;
       });
       return ok;
     }
 
-    /** `process`/`Number` … inside the handler could be a parameter or local of the same name. */
+    /** A name the options read could be a parameter or local of the handler that hides the module-level one. */
     function isShadowedBetween(ref: TSESTree.Identifier): boolean {
       for (let node: Node | undefined = ref.parent; node; node = node.parent) if (isFunction(node) && isDeclaredIn(ref.name, node)) return true;
       return false;

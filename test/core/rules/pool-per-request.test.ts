@@ -1368,6 +1368,23 @@ const config = { max: 10 };
       errors: [{ line: 7, column: 16, message: perRequest('route handler') }],
     },
     {
+      name: 'options read a local that hides a module-level name: no fix',
+      fileName: 'src/server.ts',
+      code: `import express from 'express';
+import { Pool } from 'pg';
+
+const config = { max: 10 };
+const app = express();
+
+app.get('/report', async (req, res) => {
+  const config = { max: 1, database: String(req.query.db) };
+  const pool = new Pool(config);
+  res.json((await pool.query('select 1')).rows);
+});
+`,
+      errors: [{ line: 9, column: 16, message: perRequest('route handler') }],
+    },
+    {
       name: 'middleware declared as a named function',
       fileName: 'src/middleware/auth.js',
       code: `const { Pool } = require('pg');
