@@ -17,7 +17,16 @@ const CHROMIUM_ARGS = [
 
 /** Opens the workbench for `folder` in headless Chromium; the extension host starts only then. */
 export async function openWorkbench(url: string, folder: string): Promise<{ browser: Browser; page: Page }> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    // The launcher's own handlers stop everything in order; playwright's would exit the process
+    // after closing the browser, leaving code-server and the temporary folders behind.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
   onCleanup(() => browser.close());
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
