@@ -73,6 +73,11 @@ export class LivePools implements vscode.Disposable {
     return this.current;
   }
 
+  /** Whether refreshes run on their timer now: false while the view is hidden or nothing is monitored. */
+  get polling(): boolean {
+    return this.poller?.running ?? false;
+  }
+
   /** The view shows or hides: poll only while someone looks. */
   setVisible(visible: boolean): void {
     this.visible = visible;
@@ -92,7 +97,10 @@ export class LivePools implements vscode.Disposable {
   reconnect(): Promise<void> {
     const generation = ++this.generation;
     this.connecting = this.connecting.then(() => this.connect(generation)).catch((error: unknown) => {
-      this.log.error(`Could not set up the live pools: ${errorText(error)}`);
+      // An unreadable .env file, say: the view shows the sentence instead of going quiet.
+      const sentence = `Could not read the pool settings: ${errorText(error)}`;
+      this.log.error(sentence);
+      if (generation === this.generation) this.publish({ status: 'live', snapshot: undefined, problems: [sentence], domains: [], origin: 'settings' });
     });
     return this.connecting;
   }
