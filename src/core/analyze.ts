@@ -1,4 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { scanComments } from './comments';
 import { mayUsePg } from './gate';
 import { lineStarts, positionOf } from './lines';
 import { parseSource } from './parse';
@@ -28,6 +29,7 @@ export function analyze(text: string, fileName: string, options: AnalyzeOptions 
   if (!model.usesPg) return [];
 
   const starts = lineStarts(text);
+  ast.comments = scanComments(text, nodes, starts);
   const findings: Finding[] = [];
   const handlers = new Map<string, Handler[]>();
   const exitHandlers: Array<(program: TSESTree.Program) => void> = [];
@@ -75,6 +77,7 @@ function createContext(
     ast,
     model,
     project: options.project,
+    lineStarts: starts,
     lineOf: (offset) => positionOf(starts, offset).line,
     textOf: (nodeOrRange) => {
       const [start, end]: Range = Array.isArray(nodeOrRange) ? nodeOrRange : nodeOrRange.range;

@@ -1,7 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { isEscapingReference, isReleaseCall, releaseSites, type TrackedClient } from './clientUse';
 import { isFunction, isInNestedFunction, referencesTo, type FunctionNode } from './functions';
-import { lineStarts } from './lines';
 import { propertyName, unwrap } from './pgModel';
 import { walk } from './traverse';
 import type { Fix, Range, RuleContext, TextEdit } from './types';
@@ -30,7 +29,8 @@ export function releaseInFinallyFix(ctx: RuleContext, declarator: TSESTree.Varia
   if (moved.length === 0 || moved.some((statement) => statement.type === 'FunctionDeclaration')) return undefined;
 
   const { text } = ctx;
-  const starts = lineStarts(text);
+  // Computed once per analysis: recomputing them per finding made a file's fixes cost O(findings × size).
+  const starts = ctx.lineStarts;
   const first = moved[0];
   const firstLine = lineStartOf(starts, first.range[0]);
   const indent = text.slice(firstLine, first.range[0]);
@@ -47,11 +47,12 @@ export function releaseInFinallyFix(ctx: RuleContext, declarator: TSESTree.Varia
   const last = kept[kept.length - 1];
 
   const unit = indentUnit(text, starts, block, indent);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = lineEndingOf(ctx.ast, text);
   const edits: TextEdit[] = [{ range: [firstLine, firstLine], text: `${indent}try {${eol}${unit}` }];
   const templates = templateRanges(moved);
-  for (const start of starts) {
-    if (start <= firstLine || start > region[1]) continue;
+  // Only the lines of the region: walking every line of the file per finding was quadratic.
+  for (let line = lineIndexOf(starts, firstLine) + 1; line < starts.length && starts[line] <= region[1]; line++) {
+    const start = starts[line];
     if (isBlankLine(text, start)) continue;
     if (templates.some(([from, to]) => from < start && start < to)) continue;
     if (removal.edits.some(({ range }) => range[0] <= start && start < range[1])) continue;
@@ -77,7 +78,7 @@ interface Removals {
  * left empty goes whole (or, without a catch, its try is unwrapped). Undefined when a release sits
  * somewhere that cannot be removed cleanly.
  */
-function plannedRemovals(ctx: RuleContext, moved: readonly Node[], client: TrackedClient, starts: number[]): Removals | undefined {
+function plannedRemovals(ctx: RuleContext, moved: readonly Node[], client: TrackedClient, starts: readonly number[]): Removals | undefined {
   const statements: TSESTree.ExpressionStatement[] = [];
   for (const statement of moved) {
     for (const site of releaseSites(statement, client)) {
@@ -209,7 +210,7 @@ function outerStatement(site: Node): TSESTree.ExpressionStatement | undefined {
 }
 
 /** A statement alone on its line goes with the whole line; otherwise only its own text. */
-function statementRemovalRange(text: string, statement: Node, starts: number[]): Range {
+function statementRemovalRange(text: string, statement: Node, starts: readonly number[]): Range {
   const lineStart = lineStartOf(starts, statement.range[0]);
   const lineEnd = lineEndOf(text, statement.range[1]);
   const aloneOnLine = /^[ \t]*$/.test(text.slice(lineStart, statement.range[0])) && /^[ \t]*$/.test(text.slice(statement.range[1], lineEnd));
@@ -262,6 +263,11 @@ function indentUnit(text: string, starts: readonly number[], block: Node, inner:
 }
 
 function lineStartOf(starts: readonly number[], offset: number): number {
+  return starts[lineIndexOf(starts, offset)];
+}
+
+/** 0-based index of the line holding an offset. */
+function lineIndexOf(starts: readonly number[], offset: number): number {
   let low = 0;
   let high = starts.length - 1;
   while (low < high) {
@@ -269,7 +275,18 @@ function lineStartOf(starts: readonly number[], offset: number): number {
     if (starts[mid] <= offset) low = mid;
     else high = mid - 1;
   }
-  return starts[low];
+  return low;
+}
+
+/** `\r\n` when the file uses it anywhere, else `\n`; looked up once per parsed file, not per fix. */
+const lineEndings = new WeakMap<TSESTree.Program, string>();
+function lineEndingOf(ast: TSESTree.Program, text: string): string {
+  let eol = lineEndings.get(ast);
+  if (eol === undefined) {
+    eol = text.includes('\r\n') ? '\r\n' : '\n';
+    lineEndings.set(ast, eol);
+  }
+  return eol;
 }
 
 function lineEndOf(text: string, offset: number): number {

@@ -27,11 +27,15 @@ function jsxFor(fileName: string): boolean {
   return !(lower.endsWith('.ts') || lower.endsWith('.mts') || lower.endsWith('.cts'));
 }
 
+/**
+ * Ranges only: nothing reads `loc`, and comments are found by `scanComments` when a file uses pg
+ * (typescript-estree's own comment pass re-scans every token and made parsing much slower).
+ */
 function parseOnce(text: string, jsx: boolean): TSESTree.Program {
   return parseEstree(text, {
     range: true,
-    loc: true,
-    comment: true,
+    loc: false,
+    comment: false,
     tokens: false,
     jsx,
     loggerFn: false,

@@ -78,6 +78,8 @@ export interface RuleContext {
   readonly ast: TSESTree.Program;
   readonly model: import('./pgModel').PgModel;
   readonly project: ProjectFacts | undefined;
+  /** Offsets where each line starts, computed once per analysis (see `lines.ts`). */
+  readonly lineStarts: readonly number[];
   /** 1-based line of an offset. */
   lineOf(offset: number): number;
   /** Text of a node or range. */
