@@ -16,9 +16,9 @@ const SUITES_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * Settings of the throw-away profile: no welcome page, tips, trust prompts, update or telemetry
- * traffic, so the workbench starts the same way on every machine.
+ * traffic, so the workbench starts the same way on every machine. The demo (`npm start`) uses it too.
  */
-const USER_SETTINGS = {
+export const USER_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
