@@ -73,6 +73,11 @@ export default defineRule({
     /** Call-site answers for "does this run at all", shared by every pool created in the file. */
     const reachability = new Map<Node, PathClass[] | 'pending'>();
     const importedNames = new Set<string>();
+    /** Calls, `new` and loops anywhere in the file, gathered by the analysis' one traversal (a walk of its own cost as much). */
+    const workCandidates: Node[] = [];
+    const gatherCandidate = (node: Node): void => {
+      workCandidates.push(node);
+    };
 
     function collectModuleBindings(): void {
       for (const statement of program.body) {
@@ -104,23 +109,22 @@ export default defineRule({
 
     /** A server, a timer, a scheduler or a LISTEN loop: such a process is meant to keep running. */
     function startsLongRunningWork(): boolean {
-      let found = false;
-      walk(program, (node) => {
-        if (found) return false;
+      return workCandidates.some((node) => {
         if (node.type === 'CallExpression') {
           const name = calleeName(node);
-          if (name !== undefined && SERVER_CALLS.has(name)) found = true;
-          else if (name === 'query' && /^\s*listen\s/i.test(stringValue(node.arguments[0]) ?? '')) found = true;
-          else if (name !== undefined && STARTING_NAME.test(name) && isImportedCall(node)) found = true;
-        } else if (node.type === 'NewExpression') {
-          const name = calleeName(node);
-          if (name !== undefined && SERVER_CLASSES.has(name)) found = true;
-        } else if (isEndlessLoop(node)) {
-          found = true;
+          if (name === undefined) return false;
+          return (
+            SERVER_CALLS.has(name) ||
+            (name === 'query' && /^\s*listen\s/i.test(stringValue(node.arguments[0]) ?? '')) ||
+            (STARTING_NAME.test(name) && isImportedCall(node))
+          );
         }
-        return found ? false : undefined;
+        if (node.type === 'NewExpression') {
+          const name = calleeName(node);
+          return name !== undefined && SERVER_CLASSES.has(name);
+        }
+        return isEndlessLoop(node);
       });
-      return found;
     }
 
     function isImportedCall(call: TSESTree.CallExpression): boolean {
@@ -492,6 +496,11 @@ export default defineRule({
     }
 
     return {
+      CallExpression: gatherCandidate,
+      NewExpression: gatherCandidate,
+      ForStatement: gatherCandidate,
+      WhileStatement: gatherCandidate,
+      DoWhileStatement: gatherCandidate,
       'Program:exit'() {
         if (ctx.model.poolCreations.length === 0 && ctx.model.importedPools.size === 0) return;
         collectModuleBindings();
