@@ -85,8 +85,12 @@ export class LivePools implements vscode.Disposable {
     else this.poller?.pause();
   }
 
-  /** Refreshes now (the Refresh button); resolves once the tree has the new snapshot. */
-  async refresh(): Promise<Snapshot | undefined> {
+  /**
+   * Refreshes now; resolves once the tree has the new snapshot. `rediscover` (the Refresh button) also
+   * looks for pools in the code again when they come from there, since code edits do not reconnect.
+   */
+  async refresh(options: { rediscover?: boolean } = {}): Promise<Snapshot | undefined> {
+    if (options.rediscover && (this.current.origin === 'code' || this.current.status === 'unconfigured')) await this.reconnect();
     await this.connecting;
     this.monitor?.retryNow();
     await this.poller?.refresh();

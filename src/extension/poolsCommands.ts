@@ -31,7 +31,7 @@ export interface PoolsCommandDeps {
 export function registerPoolsCommands(deps: PoolsCommandDeps): vscode.Disposable[] {
   const { live, tree, passwords, log } = deps;
   return [
-    vscode.commands.registerCommand(CommandId.refreshPools, () => live.refresh()),
+    vscode.commands.registerCommand(CommandId.refreshPools, () => live.refresh({ rediscover: true })),
     vscode.commands.registerCommand(CommandId.showMoreSessions, (node: PoolsNode) => {
       if (node?.kind === 'more') tree.showMore(node);
     }),
