@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { serverKey } from '../pg/domains';
 import type { SessionRow } from '../pg/model';
 import type { Config } from './config';
 import { CommandId, CONFIG_SECTION } from './constants';
@@ -133,7 +134,8 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
   }
 
   private treeState(state: LiveState): ConstructorParameters<typeof PoolsTreeModel>[0] {
-    return { snapshot: state.snapshot, problems: state.problems, thresholds: this.thresholds() };
+    const connecting = state.status === 'live' && !state.snapshot ? [...new Set(state.domains.map((domain) => serverKey(domain)))] : [];
+    return { snapshot: state.snapshot, problems: state.problems, thresholds: this.thresholds(), connecting };
   }
 
   private thresholds(): Thresholds {

@@ -96,6 +96,8 @@ export interface TreeState {
   /** Problems with `poolLens.pools` or the `.env` files (a pool that cannot be resolved …). */
   problems: readonly string[];
   thresholds: Thresholds;
+  /** Servers being connected to before the first snapshot arrives, so the view says so instead of staying blank. */
+  connecting?: readonly string[];
   /** Only for "retrying in N s"; defaults to the snapshot's time. */
   now?: number;
 }
@@ -118,6 +120,10 @@ export class PoolsTreeModel {
   /** The root: configuration problems first, then one node per server. */
   roots(): PoolsNode[] {
     const problems: PoolsNode[] = this.state.problems.map((text, index) => ({ kind: 'message', id: `problem:${index}:${text}`, text, tone: 'warning' }));
+    if (!this.state.snapshot && this.state.connecting?.length) {
+      const text = `Connecting to ${this.state.connecting.join(', ')}…`;
+      return [...problems, { kind: 'message', id: 'connecting', text, tone: 'info' }];
+    }
     const servers: PoolsNode[] = (this.state.snapshot?.servers ?? []).map((server) => ({ kind: 'server', id: serverId(server.key), key: server.key }));
     return [...problems, ...servers];
   }
@@ -460,7 +466,8 @@ function sessionIcon(row: SessionRow): string {
 }
 
 function messageView(node: Extract<PoolsNode, { kind: 'message' }>): NodeView {
-  const icon: IconView = node.tone === 'error' ? { id: 'error', color: ERROR_COLOR } : node.tone === 'warning' ? { id: 'warning', color: WARNING_COLOR } : { id: 'info' };
+  const icon: IconView =
+    node.tone === 'error' ? { id: 'error', color: ERROR_COLOR } : node.tone === 'warning' ? { id: 'warning', color: WARNING_COLOR } : { id: node.id === 'connecting' ? 'loading~spin' : 'info' };
   return {
     label: node.text,
     tooltip: escapeMarkdown(node.text),

@@ -185,6 +185,15 @@ describe('Pools tree model', () => {
     assert.equal(server.kind, 'server');
   });
 
+  it('says which servers it is connecting to until the first snapshot arrives', () => {
+    const m = new PoolsTreeModel({ snapshot: undefined, problems: [], thresholds, connecting: ['db:5432', 'cache:6432'] });
+    const [node] = m.roots();
+    assert.equal(m.view(node).label, 'Connecting to db:5432, cache:6432…');
+    assert.deepEqual(m.view(node).icon, { id: 'loading~spin' });
+    m.update({ snapshot: snapshotOf(twoDomains()), problems: [], thresholds, connecting: ['db:5432'] });
+    assert.deepEqual(m.roots().map((root) => root.kind), ['server']);
+  });
+
   it('pages large groups of sessions, 100 at a time, with a "Show more" item', () => {
     const server = okServer([pool({ domain: 'blog', database: 'blog', applicationName: 'blog-api', counts: counts({ idle: 250 }) })], { domains: ['blog'] });
     const m = model(snapshotOf(server));
