@@ -41,7 +41,7 @@ export class InspectPools implements vscode.TextDocumentContentProvider, vscode.
   }
 
   async run(): Promise<vscode.Uri | undefined> {
-    if (this.live.state.status === 'untrusted') {
+    if (!vscode.workspace.isTrusted) {
       void vscode.window.showInformationMessage('Pool Lens connects to databases only in trusted workspaces; trust this workspace to inspect its pools.');
       return undefined;
     }

@@ -32,8 +32,9 @@ const CONNECTION_SETTINGS = ['pools', 'envFiles', 'idleCheckoutWarnMs'].map((nam
 
 /**
  * The live side of the Pools view: reads the settings and `.env` files, resolves the domain pools, and
- * owns the one Monitor (one connection per server) and its Poller. Polls only while the view is
- * visible. Connection settings, `.env` edits and newly granted workspace trust rebuild the monitor in
+ * owns the one Monitor (one connection per server) and its Poller. Starts when the view is first shown
+ * (or a command needs live data), so merely opening a file connects to nothing; polls only while the
+ * view is visible. Connection settings, `.env` edits and newly granted workspace trust rebuild the monitor in
  * place. In an untrusted workspace it reads no `.env` file and opens no connection.
  */
 export class LivePools implements vscode.Disposable {
@@ -51,6 +52,8 @@ export class LivePools implements vscode.Disposable {
   private connecting: Promise<void> = Promise.resolve();
   /** Servers whose missing password was already asked for in this window: ask once, not on every refresh. */
   private readonly askedPassword = new Set<string>();
+  /** Nothing is read or connected until the view is first shown or a command needs the live data. */
+  private started = false;
 
   constructor(
     private readonly config: Config,
@@ -60,13 +63,12 @@ export class LivePools implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (CONNECTION_SETTINGS.some((setting) => event.affectsConfiguration(setting))) void this.reconnect();
+        if (CONNECTION_SETTINGS.some((setting) => event.affectsConfiguration(setting))) this.reconnectIfStarted();
         else if (event.affectsConfiguration(`${CONFIG_SECTION}.refreshIntervalMs`)) this.poller?.setInterval(this.config.refreshIntervalMs());
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reconnect()),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reconnect()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reconnectIfStarted()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.reconnectIfStarted()),
     );
-    void this.reconnect();
   }
 
   get state(): LiveState {
@@ -81,6 +83,7 @@ export class LivePools implements vscode.Disposable {
   /** The view shows or hides: poll only while someone looks. */
   setVisible(visible: boolean): void {
     this.visible = visible;
+    if (visible) this.start();
     if (visible) this.poller?.resume();
     else this.poller?.pause();
   }
@@ -90,15 +93,28 @@ export class LivePools implements vscode.Disposable {
    * looks for pools in the code again when they come from there, since code edits do not reconnect.
    */
   async refresh(options: { rediscover?: boolean } = {}): Promise<Snapshot | undefined> {
-    if (options.rediscover && (this.current.origin === 'code' || this.current.status === 'unconfigured')) await this.reconnect();
+    if (!this.start() && options.rediscover && (this.current.origin === 'code' || this.current.status === 'unconfigured')) await this.reconnect();
     await this.connecting;
     this.monitor?.retryNow();
     await this.poller?.refresh();
     return this.current.snapshot;
   }
 
+  private reconnectIfStarted(): void {
+    if (this.started) void this.reconnect();
+  }
+
+  /** Connects for the first time; returns false when that already happened. */
+  private start(): boolean {
+    if (this.started) return false;
+    this.started = true;
+    void this.reconnect();
+    return true;
+  }
+
   /** Rebuilds the monitor from the current settings; resolves when the new one is in place. */
   reconnect(): Promise<void> {
+    this.started = true;
     const generation = ++this.generation;
     this.connecting = this.connecting.then(() => this.connect(generation)).catch((error: unknown) => {
       // An unreadable .env file, say: the view shows the sentence instead of going quiet.

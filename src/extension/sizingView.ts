@@ -62,6 +62,8 @@ export class SizingCalculator implements vscode.Disposable {
   }
 
   private async prefill(): Promise<SizingPrefill[]> {
+    // A fresh snapshot (this also connects when the Pools view was never opened).
+    await this.live.refresh();
     const state = this.live.state;
     let code: Awaited<ReturnType<WorkspacePools['discover']>>['pools'] = [];
     try {

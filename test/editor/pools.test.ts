@@ -19,10 +19,10 @@ const ROLES = {
   blog: { user: 'blog_app', password: 'blog-editor-pw-1' },
   market: { user: 'market_app', password: 'market-editor-pw-2' },
 } as const;
-const DEMO_FILE = 'pools-demo/db.ts';
-const DEMO_CODE = `import { Pool } from 'pg';
+const DEMO_FILE = 'pools-demo/db.js';
+const DEMO_CODE = `const { Pool } = require('pg');
 
-export const blog = new Pool({
+exports.blog = new Pool({
   host: process.env.BLOG_DB_HOST,
   port: Number(process.env.BLOG_DB_PORT),
   database: process.env.BLOG_DB_NAME,
@@ -33,7 +33,7 @@ export const blog = new Pool({
   connectionTimeoutMillis: 5000,
 });
 
-export const market = new Pool({
+exports.market = new Pool({
   host: process.env.MARKET_DB_HOST,
   port: Number(process.env.MARKET_DB_PORT),
   database: process.env.MARKET_DB_NAME,
@@ -262,7 +262,7 @@ suite('Pools view against a live PostgreSQL', () => {
     // usable 47 − headroom 5 = 42; 80% = 33.6 shared by two pools of one instance: ⌊16.8⌋ = 16 each.
     assert.match(text, /\| blog \| blog \| blog-api \| 2 .*\| 20 \| \*\*16\*\* \|/);
     assert.match(text, /\| market \| market \| market-api \| 1 .*⚠ 1 session idle in transaction.*\| 30 \| \*\*16\*\* \|/);
-    assert.match(text, /set `max: 16` in \[pools-demo\/db\.ts:3\]/);
+    assert.match(text, /set `max: 16` in \[pools-demo\/db\.js:3\]/);
     for (const role of Object.values(ROLES)) assert.ok(!text.includes(role.password), 'the report must not contain a password');
   });
 
@@ -317,7 +317,7 @@ suite('Pools view against a live PostgreSQL', () => {
 
   test('with poolLens.pools empty, the pools come from process.env.<NAME>_DB_* reads in the code', async () => {
     await vscode.workspace.getConfiguration('poolLens').update('pools', [], vscode.ConfigurationTarget.Workspace);
-    await waitForTree('blog and market found in pools-demo/db.ts, monitored on the same server', async () => {
+    await waitForTree('blog and market found in pools-demo/db.js, monitored on the same server', async () => {
       const state = api.livePools.state;
       if (state.origin !== 'code' || state.domains.map((d) => d.name).join() !== 'blog,market') return undefined;
       return (await poolNode('blog')) && (await poolNode('market')) ? true : undefined;
