@@ -8,6 +8,11 @@ const PG_MODULES = new Set(['pg', 'pg-pool']);
 /** A name that reads as a pool (`pool`, `pgPool`, `blogPool`), used only when nothing binds it locally. */
 const POOL_LIKE_NAME = /(?:^|[a-z0-9_$])pool$/i;
 
+/** The node types `collectPools` looks at (identifiers only with a type annotation). */
+const POOL_CANDIDATE_TYPES: ReadonlySet<string> = new Set(['NewExpression', 'Identifier', 'PropertyDefinition', 'TSParameterProperty', 'VariableDeclarator']);
+/** The node types `collectExports` looks at. */
+const EXPORT_CANDIDATE_TYPES: ReadonlySet<string> = new Set(['ExportNamedDeclaration', 'ExportAllDeclaration', 'ExportDefaultDeclaration', 'AssignmentExpression']);
+
 /** Where an imported binding comes from: a module key (relative import) and the export name. */
 interface ImportedBinding {
   module: string | undefined;
@@ -48,10 +53,18 @@ export class PgModel {
     private readonly fileName: string,
     private readonly project: ProjectFacts | undefined,
   ) {
-    for (const node of nodes) this.collectPgBindings(node);
-    for (const node of nodes) this.collectPools(node);
+    // One pass over every node; the later passes need the bindings complete and only visit the few
+    // node types they look at (three full passes cost as much as linking the parents).
+    const poolCandidates: Node[] = [];
+    const exportCandidates: Node[] = [];
+    for (const node of nodes) {
+      this.collectPgBindings(node);
+      if (POOL_CANDIDATE_TYPES.has(node.type) && (node.type !== 'Identifier' || node.typeAnnotation)) poolCandidates.push(node);
+      if (EXPORT_CANDIDATE_TYPES.has(node.type)) exportCandidates.push(node);
+    }
+    for (const node of poolCandidates) this.collectPools(node);
     this.resolveImports();
-    for (const node of nodes) this.collectExports(node);
+    for (const node of exportCandidates) this.collectExports(node);
   }
 
   /** The file imports pg, creates a pool, or imports one. */
