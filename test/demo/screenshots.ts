@@ -85,9 +85,18 @@ async function makeRoom(page: Page): Promise<void> {
 }
 
 async function hoverTooltip(page: Page, row: Locator, name: string, shoot: (name: string) => Promise<unknown>, expected: string): Promise<void> {
-  await row.hover();
   const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: expected }).last();
-  await hover.waitFor();
+  // The view refreshes every 2 s and a refresh can take the tooltip away before it shows: hover again.
+  for (let attempt = 1; ; attempt++) {
+    await page.mouse.move(900, 700);
+    await row.hover();
+    try {
+      await hover.waitFor({ timeout: 5_000 });
+      break;
+    } catch (error) {
+      if (attempt === 6) throw error;
+    }
+  }
   say(`tooltip: ${oneLine(await hover.innerText())}`);
   await shoot(name);
   await page.mouse.move(700, 850);
