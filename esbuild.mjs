@@ -16,8 +16,29 @@ const common = {
   external: ['vscode', 'pg-native'],
 };
 
+/**
+ * The analyzer (TypeScript's parser: megabytes) lives in its own bundle, dist/core.js, which
+ * lazyCore.ts requires on first use; bundled into dist/extension.js it was read and compiled at every
+ * activation even though it is evaluated lazily.
+ */
+const coreAsSeparateBundle = {
+  name: 'core-as-separate-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/coreModules$/ }, (args) =>
+      args.importer.endsWith('lazyCore.ts') ? { path: './core.js', external: true } : undefined,
+    );
+  },
+};
+
 const entries = [
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  {
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    plugins: [coreAsSeparateBundle],
+    // `import('./core.js')` becomes a lazy `require`: the extension host loads CommonJS.
+    supported: { 'dynamic-import': false },
+  },
+  { entryPoints: ['src/extension/coreModules.ts'], outfile: 'dist/core.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 

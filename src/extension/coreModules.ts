@@ -2,6 +2,7 @@
  * Everything the extension needs from the analyzer and the workspace index, behind one module that
  * `lazyCore.ts` imports dynamically. Importing it evaluates TypeScript's parser (megabytes of code), which
  * activation must not pay for: nothing else in src/extension may import these modules statically.
+ * esbuild.mjs bundles this module on its own as dist/core.js, so activation does not even read it.
  */
 export { analyze } from '../core/analyze';
 export { isSourceFile, ParseFailure } from '../core/parse';
