@@ -5,7 +5,8 @@ import { Monitor, MONITOR_DEFAULTS } from '../pg/monitor';
 import { candidateDomains, discoverPools } from '../workspace/poolDiscovery';
 import { UsageError } from './args';
 import { INSPECT_USAGE, parseInspectArgs, type InspectArgs } from './inspectArgs';
-import { buildReport, formatReportText } from './inspectReport';
+import { buildReport } from '../pg/inspectReport';
+import { formatReportText } from './inspectText';
 import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, type CliIo } from './io';
 import { readSettingsFile, SettingsFileError, type PoolLensSettings } from './settingsFile';
 

@@ -1,5 +1,5 @@
 import type { OptionValue } from '../core/poolOptions';
-import type { CodeLocation, InspectReport, ReportedPool, ReportedServer } from '../cli/inspectReport';
+import type { CodeLocation, InspectReport, ReportedPool, ReportedServer } from '../pg/inspectReport';
 import type { DiscoveredPool } from '../workspace/poolDiscovery';
 import { codeBlock, escapeMarkdown, formatAge, formatShare, plural } from './format';
 import type { Thresholds } from './poolsTreeModel';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { buildReport } from '../cli/inspectReport';
+import { buildReport } from '../pg/inspectReport';
 import type { Snapshot } from '../pg/model';
 import type { Config } from './config';
 import { CommandId } from './constants';

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type pg from 'pg';
 import { runInspect } from '../../src/cli/inspect';
-import type { InspectReport } from '../../src/cli/inspectReport';
+import type { InspectReport } from '../../src/pg/inspectReport';
 import { appPool, checkout, createDomainDatabases, ROLES } from '../pg/fixtures';
 import { startServer, type TestServer } from '../pg/server';
 

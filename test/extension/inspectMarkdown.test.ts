@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { buildReport } from '../../src/cli/inspectReport';
+import { buildReport } from '../../src/pg/inspectReport';
 import { findPoolOptions } from '../../src/core/poolOptions';
 import { renderInspectMarkdown } from '../../src/extension/inspectMarkdown';
 import type { Thresholds } from '../../src/extension/poolsTreeModel';
