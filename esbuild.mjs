@@ -3,6 +3,8 @@ import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// `--outdir=<dir>` builds elsewhere than dist/ (the benchmarks build a minified copy without touching dist/).
+const outdir = process.argv.find((arg) => arg.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist';
 
 const common = {
   bundle: true,
@@ -30,16 +32,37 @@ const coreAsSeparateBundle = {
   },
 };
 
+/**
+ * node-postgres is read on first use (the first monitor connection), not at activation: loading it
+ * pulled in Node's fetch implementation (pg probes `typeof Response` to detect Cloudflare), together
+ * about 40 ms. The extension gets a stand-in that requires dist/pg.js when a property is first read;
+ * src/pg only touches `pg.Client` when it connects.
+ */
+const pgOnFirstUse = {
+  name: 'pg-on-first-use',
+  setup(build) {
+    build.onResolve({ filter: /^pg$/ }, () => ({ path: 'pg', namespace: 'pg-on-first-use' }));
+    build.onResolve({ filter: /^\.\/pg\.js$/, namespace: 'pg-on-first-use' }, () => ({ path: './pg.js', external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'pg-on-first-use' }, () => ({
+      // The bundle's interop helper asks for `__esModule` at import time; that must not load pg.
+      contents:
+        "let pg;\nmodule.exports = new Proxy({}, { get: (_, key) => (key === '__esModule' ? undefined : (pg ??= require('./pg.js'))[key]) });\n",
+      loader: 'js',
+    }));
+  },
+};
+
 const entries = [
   {
     entryPoints: ['src/extension/extension.ts'],
-    outfile: 'dist/extension.js',
-    plugins: [coreAsSeparateBundle],
+    outfile: `${outdir}/extension.js`,
+    plugins: [coreAsSeparateBundle, pgOnFirstUse],
     // `import('./core.js')` becomes a lazy `require`: the extension host loads CommonJS.
     supported: { 'dynamic-import': false },
   },
-  { entryPoints: ['src/extension/coreModules.ts'], outfile: 'dist/core.js' },
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/extension/coreModules.ts'], outfile: `${outdir}/core.js` },
+  { entryPoints: ['pg'], outfile: `${outdir}/pg.js` },
+  { entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
 ];
 
 const contexts = await Promise.all(entries.map((entry) => esbuild.context({ ...common, ...entry })));
