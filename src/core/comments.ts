@@ -11,8 +11,8 @@ export function scanComments(text: string, nodes: readonly TSESTree.Node[], star
   const skipped = literalRanges(nodes);
   const comments: TSESTree.Comment[] = [];
   let next = 0;
-  // A hashbang line is not a comment, and may hold `//`.
-  let i = text.startsWith('#!') ? lineEnd(text, 0) : 0;
+  // A hashbang line (after a byte-order mark too) is not a comment, and may hold `//`.
+  let i = /^\uFEFF?#!/.test(text) ? lineEnd(text, 0) : 0;
   while (i < text.length) {
     const slash = text.indexOf('/', i);
     if (slash < 0 || slash + 1 >= text.length) break;

@@ -49,12 +49,13 @@ function parseOnce(text: string, jsx: boolean): TSESTree.Program {
  */
 export function parseSource(text: string, fileName: string): TSESTree.Program {
   const jsx = jsxFor(fileName);
+  const source = maskShebangAfterBom(text);
   try {
-    return parseOnce(text, jsx);
+    return parseOnce(source, jsx);
   } catch (first) {
-    if (jsx && !/\.(tsx|jsx)$/i.test(fileName)) {
+    if (jsx && !/\.(tsx|jsx)$/i.test(fileName) && !isStackOverflow(first)) {
       try {
-        return parseOnce(text, false);
+        return parseOnce(source, false);
       } catch {
         // Report the first error: it is the one for the file's own dialect.
       }
@@ -63,7 +64,21 @@ export function parseSource(text: string, fileName: string): TSESTree.Program {
   }
 }
 
+/**
+ * Node strips a byte-order mark before it reads a shebang, but the parser only skips a shebang at
+ * offset 0. Turning `#!` into `//` keeps every offset, so ranges still point into the original text.
+ */
+function maskShebangAfterBom(text: string): string {
+  return text.startsWith('\uFEFF#!') ? `\uFEFF//${text.slice(3)}` : text;
+}
+
+/** The parser recurses once per nesting level; a few hundred nested blocks exhaust the stack. */
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
 function toParseFailure(error: unknown, text: string, fileName: string): ParseFailure {
+  if (isStackOverflow(error)) return new ParseFailure(fileName, 'nesting is too deep to analyse', 0, 1, 1);
   const detail = error as { message?: string; index?: number; lineNumber?: number; column?: number };
   const offset = typeof detail.index === 'number' ? Math.min(detail.index, text.length) : 0;
   const line = detail.lineNumber ?? 1;

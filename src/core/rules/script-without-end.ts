@@ -99,7 +99,7 @@ export default defineRule({
 
     function isScript(): boolean {
       if (startsLongRunningWork()) return false;
-      const explicit = ctx.text.startsWith('#!') || ctx.project?.scriptFiles.has(moduleKey(ctx.fileName)) === true;
+      const explicit = /^\uFEFF?#!/.test(ctx.text) || ctx.project?.scriptFiles.has(moduleKey(ctx.fileName)) === true;
       if (explicit) return true;
       const exports = hasRuntimeExports(program);
       const work = doesTopLevelWork();
