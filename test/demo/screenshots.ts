@@ -27,6 +27,15 @@ async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
   const { page } = await openWorkbench(url.origin, folder);
   page.setDefaultTimeout(TIMEOUT_MS);
+  try {
+    await lookAround(page);
+  } catch (error) {
+    await page.screenshot({ path: path.join(OUT, 'failure.png') }).catch(() => undefined);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n(screenshot: ${path.join(OUT, 'failure.png')})`);
+  }
+}
+
+async function lookAround(page: Page): Promise<void> {
   const shoot = (name: string) => page.screenshot({ path: path.join(OUT, name) });
 
   await makeRoom(page);
@@ -119,8 +128,7 @@ async function waitUntil(page: Page, check: () => Promise<boolean>, what: string
     if (await check()) return;
     await page.waitForTimeout(500);
   }
-  await page.screenshot({ path: path.join(OUT, 'failure.png') });
-  throw new Error(`gave up waiting for ${what} (screenshot: ${path.join(OUT, 'failure.png')})`);
+  throw new Error(`gave up waiting for ${what}`);
 }
 
 function oneLine(text: string): string {
