@@ -1,0 +1,14 @@
+import { activation } from './activation';
+import { latency } from './latency';
+import { memory } from './memory';
+import { monitor } from './monitor';
+import { lint } from './lint';
+
+/** Every figure by the name `npm run bench -- <name>` takes, in the order RESULTS.md lists them. */
+export const FIGURES = {
+  lint,
+  latency,
+  activation,
+  monitor,
+  memory,
+};
