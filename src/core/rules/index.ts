@@ -2,6 +2,7 @@ import type { Rule } from '../types';
 import leakedClient from './leaked-client';
 import poolPerRequest from './pool-per-request';
 import scriptWithoutEnd from './script-without-end';
+import transactionOnPool from './transaction-on-pool';
 
 /** Every rule, in the fixed order findings of the same position are reported in. */
-export const RULES: readonly Rule[] = [leakedClient, poolPerRequest, scriptWithoutEnd];
+export const RULES: readonly Rule[] = [leakedClient, poolPerRequest, scriptWithoutEnd, transactionOnPool];
