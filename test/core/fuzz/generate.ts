@@ -1,5 +1,5 @@
 import type { Sample } from './corpus';
-import { deepNesting, garbage, hugeLines, mutateTokens, truncations, unbalance, type FuzzInput } from './mutations';
+import { deepNesting, garbage, hugeLines, mutateLines, mutateTokens, truncations, unbalance, type FuzzInput } from './mutations';
 import { Random } from './prng';
 
 /** Files this long or shorter get every truncation point; longer ones only random cuts (each cut re-parses the prefix). */
@@ -8,7 +8,7 @@ const TRUNCATE_ALL_UP_TO = 4000;
 /**
  * `count` inputs, the same ones for the same seed: the deeply nested and huge-line inputs, every
  * truncation point of a seeded sample of the files (about a third of the count), then random token
- * deletions and duplications, unbalanced brackets, garbage and random cuts.
+ * and line deletions and duplications, unbalanced brackets, garbage and random cuts.
  */
 export function* generateInputs(samples: readonly Sample[], seed: number, count: number): Generator<FuzzInput> {
   const random = new Random(seed);
@@ -34,7 +34,8 @@ export function* generateInputs(samples: readonly Sample[], seed: number, count:
     produced++;
     const sample = random.pick(samples);
     const roll = random.int(100);
-    if (roll < 50) yield mutateTokens(sample, random);
+    if (roll < 35) yield mutateTokens(sample, random);
+    else if (roll < 55) yield mutateLines(sample, random);
     else if (roll < 75) yield unbalance(sample, random);
     else if (roll < 85) yield garbage(sample, random);
     else {

@@ -31,6 +31,27 @@ export function mutateTokens(sample: Sample, random: Random): FuzzInput {
   return { kind: `tokens:${kinds.join('+')}`, origin: sample.origin, fileName: sample.fileName, text: tokens.join('') };
 }
 
+/**
+ * Deletes or duplicates one to three whole lines. Unlike token edits these often still parse, so the
+ * rules (not just the parser) see code with a release, a query or an `end()` missing or doubled.
+ */
+export function mutateLines(sample: Sample, random: Random): FuzzInput {
+  const lines = sample.text.split('\n');
+  const edits = 1 + random.int(3);
+  const kinds: string[] = [];
+  for (let n = 0; n < edits && lines.length > 1; n++) {
+    const at = random.int(lines.length);
+    if (random.chance(0.5)) {
+      lines.splice(at, 1);
+      kinds.push('delete');
+    } else {
+      lines.splice(at, 0, lines[at]);
+      kinds.push('duplicate');
+    }
+  }
+  return { kind: `lines:${kinds.join('+')}`, origin: sample.origin, fileName: sample.fileName, text: lines.join('\n') };
+}
+
 /** Inserts or removes brackets, quotes and comment delimiters so they no longer balance. */
 export function unbalance(sample: Sample, random: Random): FuzzInput {
   let text = sample.text;
