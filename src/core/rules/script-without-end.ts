@@ -109,22 +109,26 @@ export default defineRule({
 
     /** A server, a timer, a scheduler or a LISTEN loop: such a process is meant to keep running. */
     function startsLongRunningWork(): boolean {
-      return workCandidates.some((node) => {
-        if (node.type === 'CallExpression') {
-          const name = calleeName(node);
-          if (name === undefined) return false;
-          return (
-            SERVER_CALLS.has(name) ||
-            (name === 'query' && /^\s*listen\s/i.test(stringValue(node.arguments[0]) ?? '')) ||
-            (STARTING_NAME.test(name) && isImportedCall(node))
-          );
-        }
-        if (node.type === 'NewExpression') {
-          const name = calleeName(node);
-          return name !== undefined && SERVER_CLASSES.has(name);
-        }
-        return isEndlessLoop(node);
-      });
+      // Last first: a server usually starts at the end of its file, so the answer comes early.
+      for (let i = workCandidates.length - 1; i >= 0; i--) if (startsWork(workCandidates[i])) return true;
+      return false;
+    }
+
+    function startsWork(node: Node): boolean {
+      if (node.type === 'CallExpression') {
+        const name = calleeName(node);
+        if (name === undefined) return false;
+        return (
+          SERVER_CALLS.has(name) ||
+          (name === 'query' && /^\s*listen\s/i.test(stringValue(node.arguments[0]) ?? '')) ||
+          (STARTING_NAME.test(name) && isImportedCall(node))
+        );
+      }
+      if (node.type === 'NewExpression') {
+        const name = calleeName(node);
+        return name !== undefined && SERVER_CLASSES.has(name);
+      }
+      return isEndlessLoop(node);
     }
 
     function isImportedCall(call: TSESTree.CallExpression): boolean {
