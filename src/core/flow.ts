@@ -69,6 +69,16 @@ export interface FlowClient extends TrackedClient {
   errorName?: string;
   /** The checkout the root evaluates (`const c = await pool.connect()`); the root starts without a client. */
   acquisition?: TSESTree.CallExpression;
+  /** Told about releases and uses on paths where the client was already released (double-release). */
+  observer?: ReleaseObserver;
+}
+
+/** Receives what happens after a release; a site may be reported more than once (loops are walked again). */
+export interface ReleaseObserver {
+  /** A release call on a path where the client was already released. */
+  releasedAgain(site: TSESTree.CallExpression): void;
+  /** A method call on the client on a path where it was already released. */
+  usedAfterRelease(site: TSESTree.CallExpression): void;
 }
 
 /** Facts per status and kind of cause kept at one program point; more causes add nothing to the report. */
@@ -144,7 +154,9 @@ class Interpreter {
     if (facts.length === 0) return { normal: [], exits: [] };
     // Without a held client and without the checkout, nothing here can leak: skip the walk. Keeping
     // the facts as the normal outcome may add a path that does not exist, which never adds a leak.
-    if (!facts.some((fact) => fact.status === 'held') && !this.containsCheckout(node)) return { normal: facts, exits: [] };
+    // An observer also follows released clients, to see them released or used again.
+    const followed = (fact: Fact) => fact.status === 'held' || (this.client.observer !== undefined && fact.status === 'released');
+    if (!facts.some(followed) && !this.containsCheckout(node)) return { normal: facts, exits: [] };
     switch (node.type) {
       case 'BlockStatement':
       case 'StaticBlock':
@@ -365,6 +377,10 @@ class Interpreter {
         return this.expression(inner.argument, facts);
       case 'AssignmentExpression': {
         const assigned = this.expression(inner.right, facts);
+        // `client = undefined` after a release: a later `if (client) client.release()` does not run.
+        if (inner.operator === '=' && isClient(inner.left, this.client)) {
+          return { normal: assigned.normal.map((fact) => (fact.status === 'released' ? NONE : fact)), exits: assigned.exits };
+        }
         // `this.cleanup = () => client.release()`: whoever calls it later owns the release now.
         if (!storesReleasingFunction(inner.right, this.client)) return assigned;
         return { normal: assigned.normal.map(release), exits: assigned.exits };
@@ -406,7 +422,11 @@ class Interpreter {
   }
 
   private call(node: TSESTree.CallExpression, facts: Fact[]): Outcome {
-    if (isReleaseCall(node, this.client)) return { normal: facts.map(release), exits: [] };
+    if (isReleaseCall(node, this.client)) {
+      if (facts.some((fact) => fact.status === 'released')) this.client.observer?.releasedAgain(node);
+      return { normal: facts.map(release), exits: [] };
+    }
+    if (isClientMethodCall(node, this.client) && facts.some((fact) => fact.status === 'released')) this.client.observer?.usedAfterRelease(node);
     if (this.isClientChain(node)) {
       // Not awaited: a rejection does not throw here; its state flows on as an unhandled path.
       const { resolved, rejected } = this.chain(node, facts);

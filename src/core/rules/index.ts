@@ -3,6 +3,7 @@ import leakedClient from './leaked-client';
 import poolPerRequest from './pool-per-request';
 import scriptWithoutEnd from './script-without-end';
 import transactionOnPool from './transaction-on-pool';
+import doubleRelease from './double-release';
 
 /** Every rule, in the fixed order findings of the same position are reported in. */
-export const RULES: readonly Rule[] = [leakedClient, poolPerRequest, scriptWithoutEnd, transactionOnPool];
+export const RULES: readonly Rule[] = [leakedClient, poolPerRequest, scriptWithoutEnd, transactionOnPool, doubleRelease];

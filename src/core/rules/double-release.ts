@@ -1,0 +1,122 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { isClient, localReleasers, releaseSites, type TrackedClient } from '../clientUse';
+import { leaksAfterCheckout, leaksInCallback, type FlowClient } from '../flow';
+import { enclosingFunction, isFunction, outerExpression, type FunctionNode } from '../functions';
+import { propertyName, unwrap } from '../pgModel';
+import { walk } from '../traverse';
+import { defineRule, type RelatedInfo, type RuleContext } from '../types';
+
+type Node = TSESTree.Node;
+
+/** Where the checked-out client lives: a variable in the checkout's function, or a callback's parameters. */
+type Holder =
+  | { form: 'variable'; root: FunctionNode | TSESTree.Program; name: string }
+  | { form: 'callback'; callback: FunctionNode; name: string | undefined; done?: string; error?: string; promise: boolean };
+
+type Event = 'again' | 'used';
+
+export default defineRule({
+  id: 'double-release',
+  meta: {
+    type: 'problem',
+    description: 'A pooled client released twice on some path, used after its release, or closed with end() instead of released.',
+    messages: {
+      again:
+        '{{release}} runs again on a path where the client was already released: pg-pool throws "Release called on client which has already been released to the pool."',
+      used: '{{call}} runs after the client was released on this path: the connection may already be lent to someone else.',
+      end: '{{call}} closes a connection that belongs to the pool: give it back with {{client}}.release(), or {{client}}.release(true) to have the pool discard it.',
+    },
+    hasFixes: false,
+    defaultSeverity: 'warning',
+  },
+  create(ctx) {
+    function check(connect: TSESTree.CallExpression, holder: Holder): void {
+      const events = new Map<TSESTree.CallExpression, Event>();
+      const observer = {
+        releasedAgain: (site: TSESTree.CallExpression) => void events.set(site, 'again'),
+        // `client.end()` has a finding of its own, released or not.
+        usedAfterRelease: (site: TSESTree.CallExpression) => void (events.has(site) || isEndCall(site) || events.set(site, 'used')),
+      };
+      const scope = holder.form === 'variable' ? holder.root : holder.callback;
+      const bare: TrackedClient = {
+        name: holder.name,
+        releaseFunctions: new Set(holder.form === 'callback' && holder.done ? [holder.done] : []),
+      };
+      const client: FlowClient = {
+        ...bare,
+        releaseFunctions: new Set([...bare.releaseFunctions, ...localReleasers(scope, bare)]),
+        observer,
+      };
+      if (holder.form === 'variable') leaksAfterCheckout(holder.root, { ...client, acquisition: connect });
+      else leaksInCallback(holder.callback, { ...client, errorName: holder.error }, holder.promise);
+
+      const sites = releaseSites(holder.form === 'variable' ? holder.root : holder.callback.body, client);
+      for (const [site, event] of events) {
+        const earlier = sites.filter((other) => other !== site && other.range[1] <= site.range[0]).pop();
+        const related: RelatedInfo[] = earlier ? [{ range: earlier.range, message: 'Released here first on that path.' }] : [];
+        const call = `${calleeText(ctx, site)}()`;
+        ctx.report({ node: site, messageId: event, data: { release: call, call }, related });
+      }
+      if (holder.name) reportEnds(scope, holder.name);
+    }
+
+    /** `client.end()` on a client that came from a pool. */
+    function reportEnds(scope: Node, name: string): void {
+      walk(scope, (node) => {
+        if (node.type !== 'CallExpression') return undefined;
+        if (isEndCall(node) && isClient((unwrap(node.callee) as TSESTree.MemberExpression).object, { name, releaseFunctions: new Set() })) {
+          ctx.report({ node, messageId: 'end', data: { call: `${calleeText(ctx, node)}()`, client: name } });
+        }
+        return undefined;
+      });
+    }
+
+    return {
+      CallExpression(node) {
+        if (!ctx.model.isConnectCall(node)) return;
+        const holder = holderOf(ctx, node);
+        if (holder) check(node, holder);
+      },
+    };
+  },
+});
+
+function holderOf(ctx: RuleContext, connect: TSESTree.CallExpression): Holder | undefined {
+  const [first] = connect.arguments;
+  if (first) {
+    const callback = unwrap(first);
+    if (!isFunction(callback)) return undefined;
+    const [error, name, done] = callback.params.map((param) => (param.type === 'Identifier' ? param.name : undefined));
+    return { form: 'callback', callback, name, done, error, promise: false };
+  }
+  const outer = outerExpression(connect);
+  const parent = outer.parent;
+  if (parent?.type === 'MemberExpression' && parent.object === outer && propertyName(parent) === 'then') {
+    const call = parent.parent;
+    const callback = call?.type === 'CallExpression' && call.callee === parent && call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
+    const param = callback && isFunction(callback) ? callback.params[0] : undefined;
+    if (!callback || !isFunction(callback) || param?.type !== 'Identifier') return undefined;
+    return { form: 'callback', callback, name: param.name, promise: true };
+  }
+  if (parent?.type !== 'AwaitExpression') return undefined;
+  const awaited = outerExpression(parent);
+  const holder = awaited.parent;
+  const root = enclosingFunction(connect) ?? ctx.ast;
+  if (holder?.type === 'VariableDeclarator' && holder.init === awaited && holder.id.type === 'Identifier') {
+    return { form: 'variable', root, name: holder.id.name };
+  }
+  if (holder?.type === 'AssignmentExpression' && holder.right === awaited && holder.operator === '=') {
+    const target = unwrap(holder.left);
+    if (target.type === 'Identifier') return { form: 'variable', root, name: target.name };
+  }
+  return undefined;
+}
+
+function isEndCall(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  return callee.type === 'MemberExpression' && propertyName(callee) === 'end';
+}
+
+function calleeText(ctx: RuleContext, call: TSESTree.CallExpression): string {
+  return ctx.textOf(call.callee).replace(/\s+/g, '');
+}
