@@ -27,7 +27,7 @@ const coreAsSeparateBundle = {
   name: 'core-as-separate-bundle',
   setup(build) {
     build.onResolve({ filter: /^\.\/coreModules$/ }, (args) =>
-      args.importer.endsWith('lazyCore.ts') ? { path: './core.js', external: true } : undefined,
+      /(?:lazyCore|analysisWorker)\.ts$/.test(args.importer) ? { path: './core.js', external: true } : undefined,
     );
   },
 };
@@ -61,6 +61,13 @@ const entries = [
     supported: { 'dynamic-import': false },
   },
   { entryPoints: ['src/extension/coreModules.ts'], outfile: `${outdir}/core.js` },
+  // Analyses large documents off the extension host's main thread (see offThreadAnalysis.ts).
+  {
+    entryPoints: ['src/extension/analysisWorker.ts'],
+    outfile: `${outdir}/analysisWorker.js`,
+    plugins: [coreAsSeparateBundle],
+    supported: { 'dynamic-import': false },
+  },
   { entryPoints: ['pg'], outfile: `${outdir}/pg.js` },
   { entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
 ];

@@ -1,12 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Finding } from '../core/types';
+import type { AnalyzeOptions, Finding } from '../core/types';
 import type { Config } from './config';
 import { DIAGNOSTIC_SOURCE, LINTED_LANGUAGES, LINTED_SCHEMES } from './constants';
 import { toDiagnostic } from './convert';
 import type { FindingStore } from './findingStore';
-import { loadCore } from './lazyCore';
+import { loadCore, type Core } from './lazyCore';
 import { errorText, type Log } from './log';
+import { OFF_THREAD_MIN_LENGTH, OffThreadAnalyzer, OffThreadParseFailure, WorkerUnavailable } from './offThreadAnalysis';
 import type { WorkspaceProjectFacts } from './projectFacts';
 
 /**
@@ -17,6 +18,7 @@ import type { WorkspaceProjectFacts } from './projectFacts';
 export class DiagnosticsProvider implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly offThread = new OffThreadAnalyzer();
   private readonly disposables: vscode.Disposable[];
 
   constructor(
@@ -55,15 +57,18 @@ export class DiagnosticsProvider implements vscode.Disposable {
 
     let findings: Finding[];
     try {
-      findings = core.analyze(document.getText(), analysisFileName(document), { rules: this.config.rules(document.uri), project });
+      findings = await this.runAnalysis(core, document.getText(), analysisFileName(document), { rules: this.config.rules(document.uri), project });
     } catch (error) {
-      if (error instanceof core.ParseFailure) {
-        this.log.debug(`${document.uri.toString(true)}:${error.line}:${error.column}: does not parse (${error.reason}); keeping the last diagnostics.`);
+      if (error instanceof core.ParseFailure || error instanceof OffThreadParseFailure) {
+        const { line, column, reason } = error instanceof OffThreadParseFailure ? error.detail : error;
+        this.log.debug(`${document.uri.toString(true)}:${line}:${column}: does not parse (${reason}); keeping the last diagnostics.`);
       } else {
         this.log.error(`Analysing ${document.uri.toString(true)} failed: ${error instanceof Error ? (error.stack ?? error.message) : errorText(error)}`);
       }
       return this.collection.get(document.uri) ?? [];
     }
+    // A newer edit or a close while the worker thread analysed: that event analyses (or clears) instead.
+    if (document.isClosed || document.version !== version) return this.collection.get(document.uri) ?? [];
     const entries = findings.map((finding) => ({ finding, diagnostic: toDiagnostic(finding, document) }));
     this.findings.record(document, entries);
     const diagnostics = entries.map((entry) => entry.diagnostic);
@@ -72,10 +77,27 @@ export class DiagnosticsProvider implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.offThread.dispose();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     this.findings.clear();
     for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  /**
+   * Large documents are analysed on a worker thread, so parsing them does not block the extension host;
+   * small ones, and all of them when the worker cannot run, are analysed here.
+   */
+  private async runAnalysis(core: Core, text: string, fileName: string, options: AnalyzeOptions): Promise<Finding[]> {
+    if (text.length >= OFF_THREAD_MIN_LENGTH && this.offThread.available) {
+      try {
+        return await this.offThread.analyze(text, fileName, options);
+      } catch (error) {
+        if (!(error instanceof WorkerUnavailable)) throw error;
+        this.log.warn(`The analysis worker thread is unavailable (${error.message}); large files are analysed on the main thread.`);
+      }
+    }
+    return core.analyze(text, fileName, options);
   }
 
   private analyzeOpenDocuments(): void {

@@ -1,0 +1,99 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { AnalyzeOptions, Finding } from '../core/types';
+
+/** Documents at least this long are analysed on the worker thread: parsing them takes tens of milliseconds. */
+export const OFF_THREAD_MIN_LENGTH = 20_000;
+
+export interface AnalysisRequest {
+  id: number;
+  text: string;
+  fileName: string;
+  options: AnalyzeOptions;
+}
+
+export type AnalysisReply =
+  | { id: number; findings: Finding[] }
+  | { id: number; parseFailure: { reason: string; offset: number; line: number; column: number } }
+  | { id: number; error: string };
+
+/** The document does not parse (the worker's `ParseFailure`, as plain data). */
+export class OffThreadParseFailure extends Error {
+  constructor(readonly detail: { reason: string; offset: number; line: number; column: number }) {
+    super(detail.reason);
+    this.name = 'OffThreadParseFailure';
+  }
+}
+
+/**
+ * One worker thread (dist/analysisWorker.js) that runs the analyzer for large documents, started on
+ * first use. `analyze` rejects with `OffThreadParseFailure` when the text does not parse; when the
+ * worker cannot run at all it rejects with `WorkerUnavailable`, and the caller analyses in place.
+ */
+export class OffThreadAnalyzer {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (findings: Finding[]) => void; reject: (error: Error) => void }>();
+  private broken: Error | undefined;
+
+  constructor(private readonly script = path.join(__dirname, 'analysisWorker.js')) {}
+
+  get available(): boolean {
+    return this.broken === undefined;
+  }
+
+  analyze(text: string, fileName: string, options: AnalyzeOptions): Promise<Finding[]> {
+    if (this.broken) return Promise.reject(new WorkerUnavailable(this.broken.message));
+    const worker = this.start();
+    const id = this.nextId++;
+    return new Promise<Finding[]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, text, fileName, options } satisfies AnalysisRequest);
+    });
+  }
+
+  dispose(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+    this.failAll(new WorkerUnavailable('the analysis worker was stopped'));
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.script);
+    // An idle worker must not keep the extension host alive on shutdown.
+    worker.unref();
+    worker.on('message', (reply: AnalysisReply) => this.settle(reply));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.fail(new Error(`the analysis worker exited with code ${code}`));
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private settle(reply: AnalysisReply): void {
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) return;
+    this.pending.delete(reply.id);
+    if ('findings' in reply) waiting.resolve(reply.findings);
+    else if ('parseFailure' in reply) waiting.reject(new OffThreadParseFailure(reply.parseFailure));
+    else waiting.reject(new Error(reply.error));
+  }
+
+  private fail(error: Error): void {
+    this.broken = error;
+    this.worker = undefined;
+    this.failAll(new WorkerUnavailable(error.message));
+  }
+
+  private failAll(error: Error): void {
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
+  }
+}
+
+/** The worker could not start or died; the document should be analysed on the calling thread. */
+export class WorkerUnavailable extends Error {
+  override readonly name = 'WorkerUnavailable';
+}
