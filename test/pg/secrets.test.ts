@@ -92,8 +92,12 @@ describe('Passwords never leak, and the monitor sends only constant SQL', functi
   let server: TestServer;
   let workspace: string;
   const recorder = new QueryRecorder();
+  // A fault path that forgets a promise shows up here rather than as a crash of the extension host.
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
   before(async () => {
+    process.on('unhandledRejection', onUnhandled);
     server = await startServer();
     await server.sql(`CREATE ROLE ${ROLE} LOGIN PASSWORD '${PASSWORD}'`);
     await server.sql(`CREATE DATABASE canary OWNER ${ROLE}`);
@@ -103,6 +107,7 @@ describe('Passwords never leak, and the monitor sends only constant SQL', functi
   });
 
   after(async () => {
+    process.off('unhandledRejection', onUnhandled);
     recorder.uninstall();
     if (workspace) await fs.rm(workspace, { recursive: true, force: true });
     await server?.stop();
@@ -227,5 +232,11 @@ describe('Passwords never leak, and the monitor sends only constant SQL', functi
     }
     // Each statement was exercised, so the check above covered them all.
     assert.deepEqual(new Set(recorder.sent.map((q) => q.text)), STATEMENTS);
+  });
+
+  it('left no promise rejection unhandled on any of these paths', async () => {
+    // Rejections are reported after the microtask queue drains; give them a turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(unhandled.map(String), []);
   });
 });
