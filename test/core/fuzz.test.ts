@@ -14,7 +14,7 @@ import { deepNesting, encodingVariants, type FuzzInput } from './fuzz/mutations'
  * keep `npm test` near a minute on two cores; docs/RELIABILITY.md records a 100,000-input run) and
  * POOL_LENS_FUZZ_SEED replays a run.
  */
-const COUNT = Number(process.env.POOL_LENS_FUZZ_COUNT ?? 50_000);
+const COUNT = Number(process.env.POOL_LENS_FUZZ_COUNT ?? 40_000);
 const SEED = Number(process.env.POOL_LENS_FUZZ_SEED ?? Date.now() % 2 ** 32);
 
 /** Every rule on, whatever its default. */
