@@ -4,6 +4,7 @@ import poolPerRequest from './pool-per-request';
 import scriptWithoutEnd from './script-without-end';
 import transactionOnPool from './transaction-on-pool';
 import doubleRelease from './double-release';
+import missingRollback from './missing-rollback';
 
 /** Every rule, in the fixed order findings of the same position are reported in. */
-export const RULES: readonly Rule[] = [leakedClient, poolPerRequest, scriptWithoutEnd, transactionOnPool, doubleRelease];
+export const RULES: readonly Rule[] = [leakedClient, poolPerRequest, scriptWithoutEnd, transactionOnPool, doubleRelease, missingRollback];
