@@ -19,7 +19,8 @@ interface Outcome {
   skipped: number;
 }
 
-type Variant = { key: 'parse' | 'gate' | 'noGate' | 'eslint'; label: string; run: () => Promise<Outcome> };
+type Key = 'parse' | 'gate' | 'noGate' | 'eslint' | 'before';
+type Variant = { key: Key; label: string; run: () => Promise<Outcome> };
 
 /**
  * Workspace lint throughput on real code: (a) a raw typescript-estree parse of every file, (b) the
@@ -28,7 +29,7 @@ type Variant = { key: 'parse' | 'gate' | 'noGate' | 'eslint'; label: string; run
  * written to the temporary folder. All four read the files from disk themselves; rounds interleave
  * the variants so that load from other processes spreads over all of them.
  */
-export const lint: Figure = async () => {
+export const lint: Figure = async ({ beforeDir }) => {
   const corpus = await prepareCorpus(1);
   try {
     const eslintConfig = await writeEslintConfig(corpus);
@@ -38,9 +39,14 @@ export const lint: Figure = async () => {
       { key: 'noGate', label: '(c) pool-lens lint, gate off', run: () => runCommand(createLintCommand({ gate: false }), corpus) },
       { key: 'eslint', label: '(d) ESLint 9 + @typescript-eslint/parser, 1 rule', run: () => runEslint(corpus, eslintConfig) },
     ];
-    const seconds: Record<Variant['key'], number[]> = { parse: [], gate: [], noGate: [], eslint: [] };
-    const cpuSeconds: Record<Variant['key'], number[]> = { parse: [], gate: [], noGate: [], eslint: [] };
-    const outcomes = {} as Record<Variant['key'], Outcome>;
+    if (beforeDir) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runLint } = require(path.join(beforeDir, 'src/cli/lint.ts')) as { runLint: CliCommand };
+      variants.push({ key: 'before', label: '(b) before the fixes', run: () => runCommand(runLint, corpus) });
+    }
+    const seconds: Record<Key, number[]> = { parse: [], gate: [], noGate: [], eslint: [], before: [] };
+    const cpuSeconds: Record<Key, number[]> = { parse: [], gate: [], noGate: [], eslint: [], before: [] };
+    const outcomes = {} as Record<Key, Outcome>;
     for (let round = -1; round < ROUNDS; round++) {
       for (const variant of variants) {
         (globalThis as { gc?: () => void }).gc?.();
@@ -55,8 +61,8 @@ export const lint: Figure = async () => {
         cpuSeconds[variant.key].push((used.user + used.system) / 1e6);
       }
     }
-    const rate = (key: Variant['key']) => corpus.bytes / MB / median(cpuSeconds[key]);
-    const wallRate = (key: Variant['key']) => corpus.bytes / MB / median(seconds[key]);
+    const rate = (key: Key) => corpus.bytes / MB / median(cpuSeconds[key]);
+    const wallRate = (key: Key) => corpus.bytes / MB / median(seconds[key]);
     const rows = variants.map((variant) => [
       variant.label,
       `${fixed(median(cpuSeconds[variant.key]), 2)} s`,

@@ -76,7 +76,9 @@ export const memory: Figure = async () => {
     }
     checkpoints.set(REFRESHES, measure());
     monitorData = Object.fromEntries(checkpoints);
-    for (const [count, memory] of checkpoints) monitorRows.push([`after ${count.toLocaleString('en')} refreshes`, fixed(memory.heapMb, 2), fixed(memory.rssMb)]);
+    for (const [count, memory] of checkpoints) {
+      monitorRows.push([`after ${count.toLocaleString('en')} ${count === 1 ? 'refresh' : 'refreshes'}`, fixed(memory.heapMb, 2), fixed(memory.rssMb)]);
+    }
     const first = checkpoints.get(REFRESH_CHECKPOINT)!;
     const last = checkpoints.get(REFRESHES)!;
     monitorRows.push([
