@@ -3,7 +3,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const LINT_FORMATS = ['text', 'json'] as const;
+export const LINT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type LintFormat = (typeof LINT_FORMATS)[number];
 
 export interface LintArgs {
@@ -12,7 +12,7 @@ export interface LintArgs {
   help: boolean;
 }
 
-export const LINT_USAGE = 'usage: pool-lens lint <file|dir>... [--format text|json]';
+export const LINT_USAGE = 'usage: pool-lens lint <file|dir>... [--format text|json|sarif]';
 
 /** Parses `lint` arguments: paths, `--format <f>` or `--format=<f>`, `--help`, and `--` before paths that start with a dash. */
 export function parseLintArgs(argv: readonly string[]): LintArgs {
@@ -28,9 +28,9 @@ export function parseLintArgs(argv: readonly string[]): LintArgs {
       result.help = true;
     } else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg === '--format' ? argv[++i] : arg.slice('--format='.length);
-      if (value === undefined || value === '') throw new UsageError('--format needs a value: text or json.');
+      if (value === undefined || value === '') throw new UsageError('--format needs a value: text, json or sarif.');
       if (!(LINT_FORMATS as readonly string[]).includes(value)) {
-        throw new UsageError(`unknown format '${value}'; use text or json.`);
+        throw new UsageError(`unknown format '${value}'; use text, json or sarif.`);
       }
       result.format = value as LintFormat;
     } else {

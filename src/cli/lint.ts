@@ -9,9 +9,10 @@ import { LINT_USAGE, parseLintArgs, UsageError } from './args';
 import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, type CliCommand, type CliIo } from './io';
 import { formatReport, reportFindings, type ReportedFinding } from './lintReport';
 import { collectTargets, InputError, reasonOf, type LintTarget } from './lintTargets';
+import { SarifLog } from './sarifReport';
 
 /**
- * `pool-lens lint <file|dir>... [--format text|json]`. Reads every file first, indexes the pools they
+ * `pool-lens lint <file|dir>... [--format text|json|sarif]`. Reads every file first, indexes the pools they
  * export (so a pool imported from another given file is known), then analyses each file with those
  * facts. Files that do not parse are named on stderr and skipped without changing the exit status.
  */
@@ -60,6 +61,7 @@ async function lintWith(options: Pick<AnalyzeOptions, 'gate'>, argv: readonly st
   const project = index.facts();
 
   const findings: ReportedFinding[] = [];
+  const sarif = args.format === 'sarif' ? new SarifLog() : undefined;
   for (const target of targets) {
     const text = texts.get(target.absolute)!;
     let fileFindings: Finding[];
@@ -70,9 +72,10 @@ async function lintWith(options: Pick<AnalyzeOptions, 'gate'>, argv: readonly st
       continue;
     }
     findings.push(...reportFindings(target.display, text, fileFindings));
+    sarif?.add(target.display, text, fileFindings);
   }
 
-  io.stdout(formatReport({ filesScanned: targets.length, findings }, args.format));
+  io.stdout(sarif ? sarif.toString() : formatReport({ filesScanned: targets.length, findings }, args.format));
   return findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 

@@ -245,7 +245,7 @@ describe('pool-lens lint (built CLI)', function () {
   describe('bad usage and unreadable input exit 2 with one line on stderr', () => {
     const cases: Array<{ name: string; args: string[]; stderr: RegExp }> = [
       { name: 'a path that does not exist', args: ['lint', 'src', 'no-such-folder'], stderr: /no-such-folder.*no such file/ },
-      { name: 'an unknown format', args: ['lint', '.', '--format', 'sarif'], stderr: /unknown format 'sarif'/ },
+      { name: 'an unknown format', args: ['lint', '.', '--format', 'xml'], stderr: /unknown format 'xml'; use text, json or sarif/ },
       { name: 'a format without value', args: ['lint', '.', '--format'], stderr: /--format needs a value/ },
       { name: 'an unknown option', args: ['lint', '--fix', '.'], stderr: /unknown option '--fix'/ },
       { name: 'no paths', args: ['lint'], stderr: /at least one file or folder/ },
