@@ -52,6 +52,7 @@ export default defineRule({
 
       const sites = releaseSites(holder.form === 'variable' ? holder.root : holder.callback.body, client);
       for (const [site, event] of events) {
+        if (inEventListener(site, scope)) continue;
         const earlier = sites.filter((other) => other !== site && other.range[1] <= site.range[0]).pop();
         const related: RelatedInfo[] = earlier ? [{ range: earlier.range, message: 'Released here first on that path.' }] : [];
         const call = `${calleeText(ctx, site)}()`;
@@ -110,6 +111,23 @@ function holderOf(ctx: RuleContext, connect: TSESTree.CallExpression): Holder | 
     if (target.type === 'Identifier') return { form: 'variable', root, name: target.name };
   }
   return undefined;
+}
+
+const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+
+/**
+ * Inside a listener (`stream.on('end', () => client.release())`): the flow runs listeners one after the
+ * other where they are registered, but 'end' and 'error' listeners are alternatives, not a sequence.
+ */
+function inEventListener(site: Node, scope: Node): boolean {
+  for (let current = site.parent; current && current !== scope; current = current.parent) {
+    const call = current.parent;
+    if (isFunction(current) && call?.type === 'CallExpression' && call.arguments.includes(current as TSESTree.CallExpressionArgument)) {
+      const callee = unwrap(call.callee);
+      if (callee.type === 'MemberExpression' && LISTENER_METHODS.has(propertyName(callee) ?? '')) return true;
+    }
+  }
+  return false;
 }
 
 function isEndCall(call: TSESTree.CallExpression): boolean {

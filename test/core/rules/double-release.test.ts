@@ -283,6 +283,22 @@ export async function act(kind: 'a' | 'b') {
 }
 `,
   },
+  {
+    name: 'a query stream released by its end or its error listener',
+    code: `import { Pool } from 'pg';
+import QueryStream from 'pg-query-stream';
+
+const pool = new Pool();
+
+export async function streamUsers(out: NodeJS.WritableStream) {
+  const client = await pool.connect();
+  const stream = client.query(new QueryStream('SELECT * FROM users'));
+  stream.on('end', () => client.release());
+  stream.on('error', (err: Error) => client.release(err));
+  stream.pipe(out);
+}
+`,
+  },
 ];
 
 const invalid: RuleCases['invalid'] = [
