@@ -5,12 +5,14 @@ import * as path from 'node:path';
 import { FIGURES } from './figures';
 
 /**
- * `npm run bench [-- <figure>...] [-- --before <checkout>]`: runs the named figures (all by default),
+ * `npm run bench [-- <figure>...] [--before <checkout>]`: runs the named figures (all by default),
  * each in a fresh `node --expose-gc` process, then rewrites bench/RESULTS.md from every stored result
- * (bench/results/<figure>.json), so one figure can be re-run alone. Figures print; nothing asserts.
+ * (bench/results/<figure>.json), so one figure can be re-run alone. `--report` only rewrites
+ * RESULTS.md. Figures print; nothing asserts.
  */
 function main(): number {
   const args = process.argv.slice(2);
+  if (args.includes('--report')) return 0;
   const beforeAt = args.indexOf('--before');
   const before = beforeAt >= 0 ? ['--before', args[beforeAt + 1]] : [];
   const names = args.filter((arg, i) => !arg.startsWith('--') && !(beforeAt >= 0 && i === beforeAt + 1));
