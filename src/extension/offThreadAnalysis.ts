@@ -2,8 +2,11 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeOptions, Finding } from '../core/types';
 
-/** Documents at least this long are analysed on the worker thread: parsing them takes tens of milliseconds. */
-export const OFF_THREAD_MIN_LENGTH = 20_000;
+/**
+ * Documents at least this long (about 250 lines) are analysed on the worker thread: on a busy machine
+ * analysing a longer one on the main thread blocked it for more than 50 ms (bench/RESULTS.md).
+ */
+export const OFF_THREAD_MIN_LENGTH = 8_000;
 
 export interface AnalysisRequest {
   id: number;
