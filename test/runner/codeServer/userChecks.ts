@@ -22,7 +22,8 @@ interface Step {
 export async function runUserChecks(page: Page, report: Report): Promise<void> {
   const editor = page.locator('.editor-group-container.active .monaco-editor').first();
   const squiggles = editor.locator('.squiggly-warning, .squiggly-error, .squiggly-info');
-  page.setDefaultTimeout(20_000);
+  // Generous: on a busy 2-core machine the TypeScript server can hold the quick-fix menu back for 20 s.
+  page.setDefaultTimeout(45_000);
   const shoot = (name: string) => page.screenshot({ path: path.join(OUTPUT_DIR, name) });
   let quickFixTitle = '';
 
