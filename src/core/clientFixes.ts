@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { isEscapingReference, isReleaseCall, releaseSites, type TrackedClient } from './clientUse';
 import { isFunction, isInNestedFunction, referencesTo, type FunctionNode } from './functions';
+import { lineIndexOf } from './lines';
 import { propertyName, unwrap } from './pgModel';
 import { walk } from './traverse';
 import type { Fix, Range, RuleContext, TextEdit } from './types';
@@ -264,18 +265,6 @@ function indentUnit(text: string, starts: readonly number[], block: Node, inner:
 
 function lineStartOf(starts: readonly number[], offset: number): number {
   return starts[lineIndexOf(starts, offset)];
-}
-
-/** 0-based index of the line holding an offset. */
-function lineIndexOf(starts: readonly number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
 }
 
 /** `\r\n` when the file uses it anywhere, else `\n`; looked up once per parsed file, not per fix. */

@@ -13,8 +13,8 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
-/** 1-based line and column of an offset. */
-export function positionOf(starts: readonly number[], offset: number): { line: number; column: number } {
+/** 0-based index of the line holding an offset. */
+export function lineIndexOf(starts: readonly number[], offset: number): number {
   let low = 0;
   let high = starts.length - 1;
   while (low < high) {
@@ -22,5 +22,11 @@ export function positionOf(starts: readonly number[], offset: number): { line: n
     if (starts[mid] <= offset) low = mid;
     else high = mid - 1;
   }
-  return { line: low + 1, column: offset - starts[low] + 1 };
+  return low;
+}
+
+/** 1-based line and column of an offset. */
+export function positionOf(starts: readonly number[], offset: number): { line: number; column: number } {
+  const index = lineIndexOf(starts, offset);
+  return { line: index + 1, column: offset - starts[index] + 1 };
 }
