@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { isFunction, isReference } from './functions';
+import { isFunction, isReference, outerExpression } from './functions';
 import { propertyName, unwrap } from './pgModel';
 import { walk } from './traverse';
 
@@ -90,17 +90,7 @@ export function localReleasers(root: Node, client: TrackedClient): Set<string> {
  * or testing it (`if (client)`, `client && …`, `!client`, `client == null`) does not.
  */
 export function isEscapingReference(node: TSESTree.Identifier): boolean {
-  let current: Node = node;
-  while (
-    current.parent &&
-    (current.parent.type === 'TSAsExpression' ||
-      current.parent.type === 'TSNonNullExpression' ||
-      current.parent.type === 'TSSatisfiesExpression' ||
-      current.parent.type === 'TSTypeAssertion' ||
-      current.parent.type === 'ChainExpression')
-  ) {
-    current = current.parent;
-  }
+  const current = outerExpression(node);
   const parent = current.parent;
   if (!parent) return false;
   switch (parent.type) {
