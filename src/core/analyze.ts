@@ -77,6 +77,7 @@ function createContext(
     ast,
     model,
     project: options.project,
+    options: options.ruleOptions ?? {},
     lineStarts: starts,
     lineOf: (offset) => positionOf(starts, offset).line,
     textOf: (nodeOrRange) => {

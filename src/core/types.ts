@@ -51,6 +51,16 @@ export interface AnalyzeOptions {
   project?: ProjectFacts;
   /** Skip files that show no sign of pg without parsing them. On by default. */
   gate?: boolean;
+  /** Options of the rules that take any (see each rule's docs page). */
+  ruleOptions?: RuleOptions;
+}
+
+/** Per-rule options, from settings or the project's config file. Absent means the rule's defaults. */
+export interface RuleOptions {
+  'pool-config'?: {
+    /** Connections one instance of the app may open across all its pools; a pool's `max` above it is flagged. */
+    connectionBudget?: number;
+  };
 }
 
 export interface RuleMeta {
@@ -78,6 +88,8 @@ export interface RuleContext {
   readonly ast: TSESTree.Program;
   readonly model: import('./pgModel').PgModel;
   readonly project: ProjectFacts | undefined;
+  /** Rule options as given to `analyze` (an empty object when none were). */
+  readonly options: RuleOptions;
   /** Offsets where each line starts, computed once per analysis (see `lines.ts`). */
   readonly lineStarts: readonly number[];
   /** 1-based line of an offset. */
