@@ -135,7 +135,8 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
 
   private treeState(state: LiveState): ConstructorParameters<typeof PoolsTreeModel>[0] {
     const connecting = state.status === 'live' && !state.snapshot ? [...new Set(state.domains.map((domain) => serverKey(domain)))] : [];
-    return { snapshot: state.snapshot, problems: state.problems, thresholds: this.thresholds(), connecting };
+    const domainTls = Object.fromEntries(state.domains.map((domain) => [domain.name, domain.tls]));
+    return { snapshot: state.snapshot, problems: state.problems, thresholds: this.thresholds(), connecting, domainTls };
   }
 
   private thresholds(): Thresholds {

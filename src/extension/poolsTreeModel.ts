@@ -1,5 +1,7 @@
 import type { PoolActivity, ServerSnapshot, SessionRow, Snapshot } from '../pg/model';
+import type { TlsSettings } from '../pg/tls';
 import { codeBlock, escapeMarkdown, formatAge, formatShare, plural } from './format';
+import { tlsTrust } from './tlsTrust';
 
 /**
  * The Pools view as plain data: which nodes exist under which, and how each looks (label, description,
@@ -100,6 +102,8 @@ export interface TreeState {
   connecting?: readonly string[];
   /** Only for "retrying in N s"; defaults to the snapshot's time. */
   now?: number;
+  /** The TLS settings of each monitored domain, by name: a server whose monitor does not verify the certificate says so. */
+  domainTls?: Readonly<Record<string, TlsSettings>>;
 }
 
 export class PoolsTreeModel {
@@ -233,6 +237,8 @@ export class PoolsTreeModel {
       };
     }
     const capacity = server.capacity;
+    const tlsSettings = this.state.domainTls?.[server.monitorDomain ?? server.domains[0] ?? ''];
+    const tls = tlsSettings ? tlsTrust(tlsSettings) : undefined;
     const alerts = server.databases.flatMap((database) => database.pools.flatMap((pool) => this.poolAlerts(pool)));
     const full = capacity !== undefined && capacity.used >= capacity.usable;
     const busy = capacity !== undefined && capacity.used >= capacity.usable * BUSY_SERVER_SHARE;
@@ -247,10 +253,12 @@ export class PoolsTreeModel {
       ...(server.domains.length ? [`Domains: ${server.domains.map(escapeMarkdown).join(', ')}`] : []),
       ...(server.monitorUser ? [`Monitor connects as '${escapeMarkdown(server.monitorUser)}'${server.canReadAllStats ? '' : ', without pg_read_all_stats: other roles\' sessions are counted as hidden'}.`] : []),
       ...(alerts.length ? [`$(warning) ${plural(alerts.length, 'problem')} in its pools.`] : []),
+      ...(tls ? [`${tls.marker ? '$(unlock) ' : '$(lock) '}${escapeMarkdown(tls.sentence)}`] : []),
     ];
+    const usage = capacity ? `${capacity.used} / ${capacity.usable}` : undefined;
     return {
       label: key,
-      description: capacity ? `${capacity.used} / ${capacity.usable}` : undefined,
+      description: tls?.marker ? [usage, tls.marker].filter(Boolean).join(' · ') : usage,
       tooltip: lines.join('\n\n'),
       icon: full ? { id: 'server', color: ERROR_COLOR } : busy || alerts.length > 0 ? { id: 'server', color: WARNING_COLOR } : { id: 'server' },
       contextValue: 'poolLens.server',

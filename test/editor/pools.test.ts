@@ -210,7 +210,9 @@ suite('Pools view against a live PostgreSQL', () => {
     const [server] = await children();
     const item = api.poolsTree.getTreeItem(server);
     assert.equal(item.label, serverKey);
-    assert.match(String(item.description), /^\d+ \/ 47$/, 'used / usable, with usable = 50 − 3 superuser-reserved');
+    // usable = 50 − 3 superuser-reserved; the .env says SSLMODE=disable, which the node calls out.
+    assert.match(String(item.description), /^\d+ \/ 47 · not encrypted$/);
+    assert.match((item.tooltip as vscode.MarkdownString).value, /Not encrypted: sslmode 'disable' \(BLOG\\_DB\\_SSLMODE in /);
     const pools = (await children(server)).filter((n): n is Of<'pool'> => n.kind === 'pool');
     assert.deepEqual(pools.slice(0, 2).map((p) => p.domain), ['blog', 'market']);
 
