@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LivePools } from './livePools';
 import { errorText, type Log } from './log';
 import { answerCompute, parseWebviewMessage, prefillSizing, type HostMessage, type SizingPrefill } from './sizingModel';
+import { sizingPageHtml } from './sizingPage';
 import type { WorkspacePools } from './workspacePools';
 
 const VIEW_TYPE = 'poolLens.sizingCalculator';
@@ -56,6 +56,11 @@ export class SizingCalculator implements vscode.Disposable {
     );
   }
 
+  /** The HTML of the open calculator, or undefined when it is closed (for tests of its policy). */
+  get html(): string | undefined {
+    return this.panel?.webview.html;
+  }
+
   dispose(): void {
     this.panel?.dispose();
     for (const disposable of this.disposables) disposable.dispose();
@@ -80,21 +85,9 @@ export class SizingCalculator implements vscode.Disposable {
 }
 
 function page(webview: vscode.Webview, media: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'sizing', 'main.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'sizing', 'main.css'));
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link href="${style}" rel="stylesheet">
-<title>Pool Sizing</title>
-</head>
-<body>
-<main id="app" aria-live="polite"><p>Loading…</p></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+  return sizingPageHtml({
+    cspSource: webview.cspSource,
+    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'sizing', 'main.js')).toString(),
+    styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'sizing', 'main.css')).toString(),
+  });
 }
