@@ -2,33 +2,49 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { scanComments } from './comments';
 import { mayUsePg } from './gate';
 import { lineStarts, positionOf } from './lines';
-import { parseSource } from './parse';
+import { ParseFailure, parseSource } from './parse';
 import { PgModel } from './pgModel';
 import { RULES } from './rules';
-import { isSuppressed, readSuppressions } from './suppressions';
+import { SUPPRESSION_DIRECTIVE, Suppressions, type UnusedSuppression } from './suppressions';
 import { linkParents } from './traverse';
-import type { AnalyzeOptions, Finding, Range, Rule, RuleContext, Severity } from './types';
+import type { AnalyzeOptions, Finding, Range, Rule, RuleContext, RuleId, Severity } from './types';
 
 type Handler = (node: TSESTree.Node) => void;
+
+/** What analysing one file finds: the findings, and the suppression comments that suppressed nothing. */
+export interface FileAnalysis {
+  findings: Finding[];
+  unusedSuppressions: UnusedSuppression[];
+}
 
 /**
  * Analyzes one file. Returns the findings of every enabled rule, sorted by position, without those a
  * `pool-lens-disable-next-line` comment suppresses. Throws `ParseFailure` when the file does not parse.
  */
 export function analyze(text: string, fileName: string, options: AnalyzeOptions = {}): Finding[] {
-  if (options.gate !== false && !mayUsePg(text, options.project)) return [];
+  return analyzeFile(text, fileName, options).findings;
+}
+
+/**
+ * `analyze`, and also the `pool-lens-disable-next-line` comments that suppressed nothing (or name no
+ * rule). A file the text gate skips is parsed only when it holds such a comment.
+ */
+export function analyzeFile(text: string, fileName: string, options: AnalyzeOptions = {}): FileAnalysis {
   const enabled = RULES.flatMap((rule) => {
     const severity = severityOf(rule, options);
     return severity === undefined ? [] : [{ rule, severity }];
   });
-  if (enabled.length === 0) return [];
+  const ranRules = new Set(enabled.map(({ rule }) => rule.id));
+  if (options.gate !== false && !mayUsePg(text, options.project)) return withoutFindings(text, fileName, ranRules);
+  if (enabled.length === 0) return withoutFindings(text, fileName, ranRules);
 
   const ast = parseSource(text, fileName);
   const nodes = linkParents(ast);
   const model = new PgModel(nodes, fileName, options.project);
-  if (!model.usesPg) return [];
+  if (!model.usesPg) return unusedOnly(text, nodes, ranRules);
 
   const starts = lineStarts(text);
+
   ast.comments = scanComments(text, nodes, starts);
   const findings: Finding[] = [];
   const handlers = new Map<string, Handler[]>();
@@ -49,10 +65,35 @@ export function analyze(text: string, fileName: string, options: AnalyzeOptions 
   }
   for (const handler of exitHandlers) handler(ast);
 
-  const suppressions = readSuppressions(ast.comments);
-  return findings
-    .filter((finding) => !isSuppressed(suppressions, positionOf(starts, finding.range[0]).line, finding.ruleId))
+  const suppressions = new Suppressions(ast.comments);
+  const kept = findings
+    .filter((finding) => !suppressions.suppresses(positionOf(starts, finding.range[0]).line, finding.ruleId))
     .sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1] || a.ruleId.localeCompare(b.ruleId));
+  return { findings: kept, unusedSuppressions: suppressions.unused(text, starts, ranRules) };
+}
+
+/**
+ * A file with no findings: its suppression comments, if it has any, all suppress nothing. The file is
+ * parsed only to find its comments, and only when the directive appears in it; if it does not parse,
+ * nothing is said (the analysis did not need it to).
+ */
+function withoutFindings(text: string, fileName: string, ranRules: ReadonlySet<RuleId>): FileAnalysis {
+  if (!text.includes(SUPPRESSION_DIRECTIVE)) return { findings: [], unusedSuppressions: [] };
+  let nodes: TSESTree.Node[];
+  try {
+    nodes = linkParents(parseSource(text, fileName));
+  } catch (error) {
+    if (error instanceof ParseFailure) return { findings: [], unusedSuppressions: [] };
+    throw error;
+  }
+  return unusedOnly(text, nodes, ranRules);
+}
+
+function unusedOnly(text: string, nodes: readonly TSESTree.Node[], ranRules: ReadonlySet<RuleId>): FileAnalysis {
+  if (!text.includes(SUPPRESSION_DIRECTIVE)) return { findings: [], unusedSuppressions: [] };
+  const starts = lineStarts(text);
+  const suppressions = new Suppressions(scanComments(text, nodes, starts));
+  return { findings: [], unusedSuppressions: suppressions.unused(text, starts, ranRules) };
 }
 
 function severityOf(rule: Rule, options: AnalyzeOptions): Severity | undefined {
