@@ -1,17 +1,12 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { isClient, localReleasers, releaseSites, type TrackedClient } from '../clientUse';
-import { leaksAfterCheckout, leaksInCallback, type FlowClient } from '../flow';
-import { enclosingFunction, isFunction, outerExpression, type FunctionNode } from '../functions';
+import { checkoutFlow, type ClientHolder } from '../checkoutFlow';
+import { isClient } from '../clientUse';
+import { enclosingFunction, isFunction, outerExpression } from '../functions';
 import { propertyName, unwrap } from '../pgModel';
 import { walk } from '../traverse';
 import { defineRule, type RelatedInfo, type RuleContext } from '../types';
 
 type Node = TSESTree.Node;
-
-/** Where the checked-out client lives: a variable in the checkout's function, or a callback's parameters. */
-type Holder =
-  | { form: 'variable'; root: FunctionNode | TSESTree.Program; name: string }
-  | { form: 'callback'; callback: FunctionNode; name: string | undefined; done?: string; error?: string; promise: boolean };
 
 type Event = 'again' | 'used';
 
@@ -30,27 +25,16 @@ export default defineRule({
     defaultSeverity: 'warning',
   },
   create(ctx) {
-    function check(connect: TSESTree.CallExpression, holder: Holder): void {
+    function check(connect: TSESTree.CallExpression, holder: ClientHolder): void {
+      const flow = checkoutFlow(connect, holder);
       const events = new Map<TSESTree.CallExpression, Event>();
-      const observer = {
-        releasedAgain: (site: TSESTree.CallExpression) => void events.set(site, 'again'),
+      for (const { kind, site } of flow.run().events) {
+        if (kind === 'releasedAgain') events.set(site, 'again');
         // `client.end()` has a finding of its own, released or not.
-        usedAfterRelease: (site: TSESTree.CallExpression) => void (events.has(site) || isEndCall(site) || events.set(site, 'used')),
-      };
+        else if (!events.has(site) && !isEndCall(site)) events.set(site, 'used');
+      }
       const scope = holder.form === 'variable' ? holder.root : holder.callback;
-      const bare: TrackedClient = {
-        name: holder.name,
-        releaseFunctions: new Set(holder.form === 'callback' && holder.done ? [holder.done] : []),
-      };
-      const client: FlowClient = {
-        ...bare,
-        releaseFunctions: new Set([...bare.releaseFunctions, ...localReleasers(scope, bare)]),
-        observer,
-      };
-      if (holder.form === 'variable') leaksAfterCheckout(holder.root, { ...client, acquisition: connect });
-      else leaksInCallback(holder.callback, { ...client, errorName: holder.error }, holder.promise);
-
-      const sites = releaseSites(holder.form === 'variable' ? holder.root : holder.callback.body, client);
+      const sites = flow.sites;
       for (const [site, event] of events) {
         if (inEventListener(site, scope)) continue;
         const earlier = sites.filter((other) => other !== site && other.range[1] <= site.range[0]).pop();
@@ -82,7 +66,7 @@ export default defineRule({
   },
 });
 
-function holderOf(ctx: RuleContext, connect: TSESTree.CallExpression): Holder | undefined {
+function holderOf(ctx: RuleContext, connect: TSESTree.CallExpression): ClientHolder | undefined {
   const [first] = connect.arguments;
   if (first) {
     const callback = unwrap(first);

@@ -1,7 +1,8 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { clientEscapes, localReleasers, releaseSites, type TrackedClient } from '../clientUse';
+import { checkoutFlow } from '../checkoutFlow';
+import { clientEscapes } from '../clientUse';
 import { poolQueryFix, releaseInFinallyFix } from '../clientFixes';
-import { leaksAfterCheckout, leaksInCallback, type Leak, type LeakCause } from '../flow';
+import type { Leak, LeakCause } from '../flow';
 import { enclosingFunction, isFunction, outerExpression, type FunctionNode } from '../functions';
 import { propertyName, unwrap } from '../pgModel';
 import { defineRule, type Fix, type RelatedInfo, type RuleContext } from '../types';
@@ -69,15 +70,14 @@ export default defineRule({
 
     function reportVariable(connect: TSESTree.CallExpression, checkout: Extract<Checkout, { form: 'variable' }>): void {
       const root = enclosingFunction(connect) ?? ctx.ast;
-      const bare: TrackedClient = { name: checkout.name, releaseFunctions: new Set() };
-      const client = { ...bare, releaseFunctions: localReleasers(root, bare), acquisition: connect };
-      const sites = releaseSites(root, client);
+      const flow = checkoutFlow(connect, { form: 'variable', root, name: checkout.name });
+      const { client, sites } = flow;
       let leak: Leak | undefined;
       if (sites.length === 0) {
         // Handed to something else (returned, stored, passed on) with no release here: that owner releases it.
         if (clientEscapes(root, client)) return;
       } else {
-        leak = pickLeak(leaksAfterCheckout(root, client));
+        leak = pickLeak(flow.run().leaks);
         if (!leak) return;
       }
       const fixes: Fix[] = [];
@@ -92,16 +92,15 @@ export default defineRule({
 
     function reportCallback(connect: TSESTree.CallExpression, held: HeldByCallback): void {
       const { callback, clientName, doneName, errorName, promise } = held;
-      const bare: TrackedClient = { name: clientName, releaseFunctions: new Set(doneName ? [doneName] : []) };
-      const client = { ...bare, releaseFunctions: new Set([...bare.releaseFunctions, ...localReleasers(callback, bare)]), errorName };
-      const sites = releaseSites(callback.body, client);
+      const flow = checkoutFlow(connect, { form: 'callback', callback, name: clientName, done: doneName, error: errorName, promise });
+      const { client, sites } = flow;
       const release = doneName ? `${doneName}()` : `${clientName ?? 'client'}.release()`;
       const style = promise ? 'promise' : 'callback';
       if (sites.length === 0) {
         if (clientEscapes(callback.body, client)) return;
         return report(connect, undefined, sites, style, release, []);
       }
-      const leak = pickLeak(leaksInCallback(callback, client, promise));
+      const leak = pickLeak(flow.run().leaks);
       if (leak) report(connect, leak, sites, style, release, []);
     }
 
