@@ -13,9 +13,19 @@ type Node = TSESTree.Node;
  * applies. An unresolved spread (`{ ...config }`) turns "absent" into "unknown": it may set anything.
  */
 export type OptionValue<T> =
-  | { kind: 'literal'; value: T; range: Range }
-  | { kind: 'unknown'; range: Range; text: string }
+  | { kind: 'literal'; value: T; range: Range; property?: Range }
+  | { kind: 'unknown'; range: Range; text: string; property?: Range; fallback?: EnvFallback<T> }
   | { kind: 'absent' };
+
+/**
+ * The value an environment-driven option takes when the variable is unset, as the code spells it:
+ * `Number(process.env.DB_MAX ?? '10')`, `parseInt(process.env.DB_MAX || '10', 10)`, `Number(process.env.DB_MAX) || 10`.
+ * The value stays unknown (the variable may be set); this is only what the code falls back to.
+ */
+export interface EnvFallback<T> {
+  value: T;
+  variable: string;
+}
 
 /** A `process.env.NAME` (or `process.env['NAME']`) read in a pool's options. */
 export interface EnvRead {
@@ -48,11 +58,11 @@ export function findPoolOptions(text: string, fileName: string): PoolOptions[] {
   const nodes = linkParents(ast);
   const model = new PgModel(nodes, fileName, undefined);
   const constants = constInitialisers(nodes);
-  return model.poolCreations.map((creation) => readPool(creation, constants, text));
+  return model.poolCreations.map((creation) => readPoolOptions(creation, constants, text));
 }
 
 /** `const name = <init>` declarations; a name declared twice is left out, as it cannot be resolved safely. */
-function constInitialisers(nodes: readonly Node[]): Map<string, Node> {
+export function constInitialisers(nodes: Iterable<Node>): Map<string, Node> {
   const found = new Map<string, Node>();
   const ambiguous = new Set<string>();
   for (const node of nodes) {
@@ -65,7 +75,8 @@ function constInitialisers(nodes: readonly Node[]): Map<string, Node> {
   return found;
 }
 
-function readPool(creation: TSESTree.NewExpression, constants: Map<string, Node>, text: string): PoolOptions {
+/** The options of one `new Pool(...)` of an already parsed file; `constants` from `constInitialisers`. */
+export function readPoolOptions(creation: TSESTree.NewExpression, constants: Map<string, Node>, text: string): PoolOptions {
   const properties = new Map<string, TSESTree.Property>();
   let partial = false;
   let optionsRange: Range | undefined;
@@ -80,13 +91,24 @@ function readPool(creation: TSESTree.NewExpression, constants: Map<string, Node>
     }
   }
 
-  const option = <T>(name: string, read: (node: Node) => T | undefined): OptionValue<T> => {
+  const option = <T>(
+    name: string,
+    read: (node: Node) => T | undefined,
+    fallbackOf?: (node: Node, constants: Map<string, Node>) => EnvFallback<T> | undefined,
+  ): OptionValue<T> => {
     const property = properties.get(name);
     if (!property) return partial ? { kind: 'unknown', range: argument!.range, text: text.slice(...argument!.range) } : { kind: 'absent' };
-    const value = read(resolveConstant(property.value, constants));
-    return value === undefined
-      ? { kind: 'unknown', range: property.value.range, text: text.slice(...property.value.range) }
-      : { kind: 'literal', value, range: property.value.range };
+    const resolved = resolveConstant(property.value, constants);
+    const value = read(resolved);
+    if (value !== undefined) return { kind: 'literal', value, range: property.value.range, property: property.range };
+    const fallback = fallbackOf?.(resolved, constants);
+    return {
+      kind: 'unknown',
+      range: property.value.range,
+      text: text.slice(...property.value.range),
+      property: property.range,
+      ...(fallback ? { fallback } : {}),
+    };
   };
 
   const envReads: EnvRead[] = [];
@@ -98,9 +120,9 @@ function readPool(creation: TSESTree.NewExpression, constants: Map<string, Node>
   return {
     range: creation.range,
     optionsRange,
-    max: option(OPTION_NAMES.max, numberValue),
-    idleTimeoutMillis: option(OPTION_NAMES.idleTimeoutMillis, numberValue),
-    connectionTimeoutMillis: option(OPTION_NAMES.connectionTimeoutMillis, numberValue),
+    max: option(OPTION_NAMES.max, numberValue, numericFallback),
+    idleTimeoutMillis: option(OPTION_NAMES.idleTimeoutMillis, numberValue, numericFallback),
+    connectionTimeoutMillis: option(OPTION_NAMES.connectionTimeoutMillis, numberValue, numericFallback),
     applicationName: option(OPTION_NAMES.applicationName, stringValue),
     envReads,
     partial,
@@ -185,6 +207,64 @@ function numberValue(node: Node): number | undefined {
   }
 }
 
+const NUMBER_PARSERS = new Set(['Number', 'parseInt', 'parseFloat']);
+
+/**
+ * What a number read from the environment falls back to: `Number(process.env.X ?? '10')`,
+ * `parseInt(process.env.X || '10', 10)`, `Number(process.env.X) || 10`, `+process.env.X || 10`, each
+ * possibly behind a `const`. `Number(process.env.X) ?? 10` has none: `Number(undefined)` is NaN, not nullish.
+ */
+function numericFallback(node: Node, constants: Map<string, Node>): EnvFallback<number> | undefined {
+  const inner = resolveConstant(node, constants);
+  if (inner.type === 'CallExpression') {
+    const parser = numberParser(inner);
+    const [argument] = inner.arguments;
+    if (!parser || !argument || argument.type === 'SpreadElement') return undefined;
+    const either = resolveConstant(argument, constants);
+    if (either.type !== 'LogicalExpression' || (either.operator !== '??' && either.operator !== '||')) return undefined;
+    const variable = envVariable(resolveConstant(either.left, constants));
+    const fallback = resolveConstant(either.right, constants);
+    const raw = fallback.type === 'Literal' && (typeof fallback.value === 'string' || typeof fallback.value === 'number') ? String(fallback.value) : undefined;
+    if (variable === undefined || raw === undefined) return undefined;
+    const value = parser === 'parseInt' ? Number.parseInt(raw, 10) : parser === 'parseFloat' ? Number.parseFloat(raw) : Number(raw);
+    return Number.isNaN(value) ? undefined : { value, variable };
+  }
+  if (inner.type === 'LogicalExpression' && inner.operator === '||') {
+    const left = resolveConstant(inner.left, constants);
+    const read =
+      left.type === 'CallExpression' && numberParser(left) && left.arguments[0]?.type !== 'SpreadElement' && left.arguments[0]
+        ? left.arguments[0]
+        : left.type === 'UnaryExpression' && left.operator === '+'
+          ? left.argument
+          : undefined;
+    const variable = read && envVariable(resolveConstant(read, constants));
+    const value = numberValue(resolveConstant(inner.right, constants));
+    return variable !== undefined && value !== undefined ? { value, variable } : undefined;
+  }
+  return undefined;
+}
+
+function numberParser(call: TSESTree.CallExpression): string | undefined {
+  const callee = unwrap(call.callee);
+  if (callee.type === 'Identifier' && NUMBER_PARSERS.has(callee.name)) return callee.name;
+  if (callee.type === 'MemberExpression' && unwrap(callee.object).type === 'Identifier' && (unwrap(callee.object) as TSESTree.Identifier).name === 'Number') {
+    const name = propertyName(callee);
+    return name === 'parseInt' || name === 'parseFloat' ? name : undefined;
+  }
+  return undefined;
+}
+
+/** `process.env.X` or `process.env['X']`: X. */
+function envVariable(node: Node): string | undefined {
+  const inner = unwrap(node);
+  if (inner.type !== 'MemberExpression') return undefined;
+  const name = propertyName(inner);
+  const object = unwrap(inner.object);
+  if (name === undefined || object.type !== 'MemberExpression' || propertyName(object) !== 'env') return undefined;
+  const root = unwrap(object.object);
+  return root.type === 'Identifier' && root.name === 'process' ? name : undefined;
+}
+
 function stringValue(node: Node): string | undefined {
   const inner = unwrap(node);
   if (inner.type === 'Literal' && typeof inner.value === 'string') return inner.value;
@@ -198,14 +278,10 @@ function collectEnvReads(value: Node, option: string | undefined, constants: Map
     if (seen.has(node)) return false;
     seen.add(node);
     if (node.type === 'MemberExpression') {
-      const name = propertyName(node);
-      const object = unwrap(node.object);
-      if (name !== undefined && object.type === 'MemberExpression' && propertyName(object) === 'env') {
-        const root = unwrap(object.object);
-        if (root.type === 'Identifier' && root.name === 'process') {
-          into.push({ name, option, range: node.range });
-          return false;
-        }
+      const name = envVariable(node);
+      if (name !== undefined) {
+        into.push({ name, option, range: node.range });
+        return false;
       }
     }
     if (node.type === 'Identifier' && !isPropertyName(node)) {

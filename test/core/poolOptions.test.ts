@@ -72,6 +72,27 @@ export const bare = new Pool();`;
     ]);
   });
 
+  it('reads what an environment-driven number falls back to, and keeps the value unknown', () => {
+    const code = `import { Pool } from 'pg';
+const IDLE = parseInt(process.env.DB_IDLE_MS || '30000', 10);
+export const pool = new Pool({
+  max: Number(process.env.DB_MAX ?? '10'),
+  idleTimeoutMillis: IDLE,
+  connectionTimeoutMillis: Number(process.env.DB_CONNECT_MS) || 2000,
+});
+export const other = new Pool({ max: Number(process.env.DB_MAX) ?? 10, connectionTimeoutMillis: +process.env.DB_CONNECT_MS || 0 });`;
+    const fallbacks = findPoolOptions(code, 'db.ts').map((pool) =>
+      [pool.max, pool.idleTimeoutMillis, pool.connectionTimeoutMillis].map((option) =>
+        option.kind === 'unknown' ? (option.fallback ? `${option.fallback.variable}=${option.fallback.value}` : 'unknown') : option.kind,
+      ),
+    );
+    assert.deepEqual(fallbacks, [
+      ['DB_MAX=10', 'DB_IDLE_MS=30000', 'DB_CONNECT_MS=2000'],
+      // Number(undefined) is NaN, never nullish: `?? 10` is no fallback.
+      ['unknown', 'absent', 'DB_CONNECT_MS=0'],
+    ]);
+  });
+
   it('ignores constructors that are not pg pools', () => {
     assert.deepEqual(summary(`class Pool {}\nconst p = new Pool({ max: 1 });`), []);
     assert.deepEqual(summary(`import { Pool } from 'generic-pool';\nconst p = new Pool({ max: 1 });`), []);

@@ -4,13 +4,15 @@ import { applyEdits } from '../../src/core/edits';
 import { lineStarts, positionOf } from '../../src/core/lines';
 import { parseSource } from '../../src/core/parse';
 import type { ProjectFacts } from '../../src/core/project';
-import { RULE_IDS, type Finding, type Rule, type RuleId } from '../../src/core/types';
+import { RULE_IDS, type Finding, type Rule, type RuleId, type RuleOptions } from '../../src/core/types';
 
 export interface ValidCase {
   code: string;
   /** Defaults to `file.ts`; the extension picks the dialect (JSX, TS). */
   fileName?: string;
   project?: ProjectFacts;
+  /** Rule options for this case, as `analyze` takes them (e.g. pool-config's connection budget). */
+  options?: RuleOptions;
   name?: string;
 }
 
@@ -48,7 +50,7 @@ export interface RuleCases {
 export function runRuleTests(rule: Rule, cases: RuleCases): void {
   const seen = new Set<string>();
   const checkUnique = (item: ValidCase) => {
-    const key = `${item.fileName ?? 'file.ts'}\u0000${item.code}`;
+    const key = `${item.fileName ?? 'file.ts'}\u0000${JSON.stringify(item.options ?? {})}\u0000${item.code}`;
     if (seen.has(key)) throw new Error(`duplicate test case for ${rule.id}:\n${item.code}`);
     seen.add(key);
   };
@@ -85,7 +87,7 @@ export function runRuleTests(rule: Rule, cases: RuleCases): void {
 
 function run(rule: Rule, item: ValidCase): Finding[] {
   const rules = Object.fromEntries(RULE_IDS.map((id) => [id, id === rule.id ? rule.meta.defaultSeverity : 'off'])) as Record<RuleId, 'off'>;
-  return analyze(item.code, item.fileName ?? 'file.ts', { rules, project: item.project });
+  return analyze(item.code, item.fileName ?? 'file.ts', { rules, project: item.project, ruleOptions: item.options });
 }
 
 function checkFinding(rule: Rule, item: InvalidCase, finding: Finding, expected: ExpectedError, starts: number[]): void {

@@ -5,6 +5,7 @@ import scriptWithoutEnd from './script-without-end';
 import transactionOnPool from './transaction-on-pool';
 import doubleRelease from './double-release';
 import missingRollback from './missing-rollback';
+import poolConfig from './pool-config';
 
 /** Every rule, in the fixed order findings of the same position are reported in. */
-export const RULES: readonly Rule[] = [leakedClient, poolPerRequest, scriptWithoutEnd, transactionOnPool, doubleRelease, missingRollback];
+export const RULES: readonly Rule[] = [leakedClient, poolPerRequest, scriptWithoutEnd, transactionOnPool, doubleRelease, missingRollback, poolConfig];
