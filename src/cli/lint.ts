@@ -1,20 +1,23 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { analyze } from '../core/analyze';
+import { analyzeFile } from '../core/analyze';
 import { ParseFailure } from '../core/parse';
-import type { AnalyzeOptions, Finding } from '../core/types';
+import type { AnalyzeOptions } from '../core/types';
 import { findNearestPackageJson, readScriptModuleKeys } from '../workspace/packageScripts';
+import { ProjectConfigError, ProjectConfigLoader, type LoadedProjectConfig } from '../workspace/projectConfigFile';
 import { ProjectIndex } from '../workspace/projectIndex';
 import { LINT_USAGE, parseLintArgs, UsageError } from './args';
 import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, type CliCommand, type CliIo } from './io';
-import { formatReport, reportFindings, type ReportedFinding } from './lintReport';
+import { formatReport, reportFindings, reportUnusedSuppressions, type ReportedFinding, type ReportedSuppression } from './lintReport';
 import { collectTargets, InputError, reasonOf, type LintTarget } from './lintTargets';
 import { SarifLog } from './sarifReport';
 
 /**
  * `pool-lens lint <file|dir>... [--format text|json|sarif]`. Reads every file first, indexes the pools they
  * export (so a pool imported from another given file is known), then analyses each file with those
- * facts. Files that do not parse are named on stderr and skipped without changing the exit status.
+ * facts and the project config nearest to it (pool-lens.config.json or package.json's "poolLens").
+ * Files that do not parse are named on stderr and skipped without changing the exit status; so are the
+ * config's bad entries. A config file that cannot be read or is not JSON stops the run with status 2.
  */
 export const runLint: CliCommand = (argv, io) => lintWith({}, argv, io);
 
@@ -43,16 +46,20 @@ async function lintWith(options: Pick<AnalyzeOptions, 'gate'>, argv: readonly st
   let targets: LintTarget[];
   let texts: Map<string, string>;
   let scriptKeys: string[];
+  let configs: Map<string, LoadedProjectConfig | undefined>;
   try {
     const collected = await collectTargets(args.paths, io.cwd);
     targets = collected.targets;
     texts = await readAll(targets);
     scriptKeys = await scriptModules(collected.manifests, args.paths, io.cwd);
+    configs = await projectConfigs(targets, io.cwd);
   } catch (error) {
-    if (!(error instanceof InputError)) throw error;
+    if (!(error instanceof InputError) && !(error instanceof ProjectConfigError)) throw error;
     io.stderr(`pool-lens lint: ${error.message}\n`);
     return EXIT_USAGE;
   }
+  const configProblems = new Set([...configs.values()].flatMap((loaded) => loaded?.problems ?? []));
+  for (const problem of configProblems) io.stderr(`pool-lens lint: ${problem}\n`);
 
   const index = new ProjectIndex(async (file) => texts.get(file) ?? fs.readFile(file, 'utf8'));
   index.setScriptFiles(scriptKeys);
@@ -61,21 +68,24 @@ async function lintWith(options: Pick<AnalyzeOptions, 'gate'>, argv: readonly st
   const project = index.facts();
 
   const findings: ReportedFinding[] = [];
+  const unusedSuppressions: ReportedSuppression[] = [];
   const sarif = args.format === 'sarif' ? new SarifLog() : undefined;
   for (const target of targets) {
     const text = texts.get(target.absolute)!;
-    let fileFindings: Finding[];
+    const config = configs.get(target.absolute)?.config;
+    let analysis;
     try {
-      fileFindings = analyze(text, target.absolute, { ...options, project });
+      analysis = analyzeFile(text, target.absolute, { ...options, project, rules: config?.rules, ruleOptions: config?.ruleOptions });
     } catch (error) {
       io.stderr(`${describeFailure(target.display, error)}\n`);
       continue;
     }
-    findings.push(...reportFindings(target.display, text, fileFindings));
-    sarif?.add(target.display, text, fileFindings);
+    findings.push(...reportFindings(target.display, text, analysis.findings));
+    unusedSuppressions.push(...reportUnusedSuppressions(target.display, text, analysis.unusedSuppressions));
+    sarif?.add(target.display, text, analysis.findings);
   }
 
-  io.stdout(sarif ? sarif.toString() : formatReport({ filesScanned: targets.length, findings }, args.format));
+  io.stdout(sarif ? sarif.toString() : formatReport({ filesScanned: targets.length, findings, unusedSuppressions }, args.format));
   return findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
@@ -89,6 +99,14 @@ async function readAll(targets: readonly LintTarget[]): Promise<Map<string, stri
     }
   }
   return texts;
+}
+
+/** The project config that applies to each target, by absolute path; names in sentences are relative to the cwd. */
+async function projectConfigs(targets: readonly LintTarget[], cwd: string): Promise<Map<string, LoadedProjectConfig | undefined>> {
+  const loader = new ProjectConfigLoader((file) => path.relative(cwd, file) || file);
+  const configs = new Map<string, LoadedProjectConfig | undefined>();
+  for (const target of targets) configs.set(target.absolute, await loader.forFile(target.absolute));
+  return configs;
 }
 
 /** Script module keys from the package.json files in the given folders and the nearest one above each path and the cwd. */

@@ -104,7 +104,7 @@ describe('pool-lens lint (built CLI)', function () {
         assert.equal(finding.severity, 'warning');
         assert.ok(finding.message.length > 0);
       }
-      assert.deepEqual(Object.keys(report).sort(), ['filesScanned', 'findings']);
+      assert.deepEqual(Object.keys(report).sort(), ['filesScanned', 'findings', 'unusedSuppressions']);
     });
 
     it('prints the same findings in text format, one line each, then a summary line', async () => {
@@ -126,7 +126,7 @@ describe('pool-lens lint (built CLI)', function () {
     it('exits 0 with no findings in JSON and in text', async () => {
       const json = await runCli(['lint', '.', '--format=json'], CORRECT);
       assert.equal(json.code, 0, json.stdout + json.stderr);
-      assert.deepEqual(parseJson(json), { filesScanned: 6, findings: [] });
+      assert.deepEqual(parseJson(json), { filesScanned: 6, findings: [], unusedSuppressions: [] });
       const text = await runCli(['lint', 'src', 'scripts'], CORRECT);
       assert.equal(text.code, 0);
       assert.equal(text.stdout, 'No problems found in 6 files.\n');
@@ -137,7 +137,7 @@ describe('pool-lens lint (built CLI)', function () {
   describe('cross-file pools', () => {
     it('knows the pool a file imports only when the module that creates it is linted too', async () => {
       const alone = await runCli(['lint', 'src/orders/repository.ts', '--format', 'json'], MISTAKES);
-      assert.deepEqual(parseJson(alone), { filesScanned: 1, findings: [] }, 'without db.ts, `db` is not known to be a pool');
+      assert.deepEqual(parseJson(alone), { filesScanned: 1, findings: [], unusedSuppressions: [] }, 'without db.ts, `db` is not known to be a pool');
       assert.equal(alone.code, 0);
 
       const together = await runCli(['lint', 'src/orders/repository.ts', 'src/db.ts', '--format', 'json'], MISTAKES);
@@ -187,7 +187,7 @@ describe('pool-lens lint (built CLI)', function () {
         ].join('\n'),
       );
       const asModule = await runCli(['lint', 'jobs', '--format', 'json'], dir);
-      assert.deepEqual(parseJson(asModule), { filesScanned: 1, findings: [] }, 'a module that only exports functions is not a script');
+      assert.deepEqual(parseJson(asModule), { filesScanned: 1, findings: [], unusedSuppressions: [] }, 'a module that only exports functions is not a script');
 
       const manifestPath = path.join(dir, 'package.json');
       const manifest = JSON.parse(await fs.readFile(manifestPath, 'utf8')) as { scripts: Record<string, string> };
@@ -235,7 +235,7 @@ describe('pool-lens lint (built CLI)', function () {
     it('is counted, named once on stderr with its position, and does not change the exit status', async () => {
       const result = await runCli(['lint', 'src', '--format', 'json'], UNPARSABLE);
       assert.equal(result.code, 0);
-      assert.deepEqual(parseJson(result), { filesScanned: 2, findings: [] });
+      assert.deepEqual(parseJson(result), { filesScanned: 2, findings: [], unusedSuppressions: [] });
       const lines = result.stderr.trimEnd().split('\n');
       assert.equal(lines.length, 1, result.stderr);
       assert.match(lines[0], new RegExp(`^src${escape(path.sep)}half-written\\.ts:\\d+:\\d+: .*does not parse`));
