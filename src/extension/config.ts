@@ -93,6 +93,11 @@ export class Config implements vscode.Disposable {
 
   /** `poolLens.sizing.headroom`: slots kept free for admin sessions; undefined means the sizing default. */
   sizingHeadroom(): number | undefined {
+  /** `poolLens.checkoutWarnMs`: a checkout the app holds this long is listed under its pool in the Pools view. */
+  checkoutWarnMs(): number {
+    return this.milliseconds('checkoutWarnMs', LIVE_DEFAULTS.checkoutWarnMs);
+  }
+
     return this.wholeNumber('sizing.headroom', 0);
   }
 

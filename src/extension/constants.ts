@@ -22,6 +22,8 @@ export const CommandId = {
   terminateSession: 'poolLens.terminateSession',
   /** Internal: the "Show more" item of a large group of sessions; argument: the group's node. */
   showMoreSessions: 'poolLens.showMoreSessions',
+  /** Internal: a checkout node of the Pools view; arguments: absolute file, 1-based line and column. */
+  openCheckout: 'poolLens.openCheckout',
 } as const;
 
 /** Commands a user does not call from the Command Palette (code actions and views call them). */
@@ -31,6 +33,7 @@ export const INTERNAL_COMMANDS: readonly string[] = [
   CommandId.cancelQuery,
   CommandId.terminateSession,
   CommandId.showMoreSessions,
+  CommandId.openCheckout,
 ];
 
 /** The activity-bar container and the Pools tree view. */
@@ -46,6 +49,7 @@ export const LIVE_DEFAULTS = {
   idleInTransactionWarnMs: 60_000,
   longQueryWarnMs: 30_000,
   idleCheckoutWarnMs: 15_000,
+  checkoutWarnMs: 10_000,
 } as const;
 
 /** Language ids whose documents are analysed, and the file extension each implies for the parser. */

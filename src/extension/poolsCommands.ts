@@ -3,6 +3,7 @@ import type { DomainConfig } from '../pg/domains';
 import { CommandId } from './constants';
 import type { LivePools } from './livePools';
 import { errorText, type Log } from './log';
+import { openCheckout } from './openCheckout';
 import type { PoolsTreeProvider } from './poolsTree';
 import type { PoolsNode } from './poolsTreeModel';
 import { describeTarget, type PasswordStore } from './secrets';
@@ -44,6 +45,7 @@ export function registerPoolsCommands(deps: PoolsCommandDeps): vscode.Disposable
     vscode.commands.registerCommand(CommandId.terminateSession, (node: PoolsNode) => signal(node, 'terminate')),
     vscode.commands.registerCommand(CommandId.setPassword, (node?: PoolsNode) => setPassword(node)),
     vscode.commands.registerCommand(CommandId.forgetPassword, (node?: PoolsNode) => forgetPassword(node)),
+    vscode.commands.registerCommand(CommandId.openCheckout, (file: unknown, line: unknown, column: unknown) => openCheckout(log, file, line, column)),
   ];
 
   /**

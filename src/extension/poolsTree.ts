@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { serverKey } from '../pg/domains';
 import type { SessionRow } from '../pg/model';
+import { readCompanions, type CompanionReading } from '../workspace/companions';
 import type { Config } from './config';
 import { CommandId, CONFIG_SECTION } from './constants';
 import type { LivePools, LiveState } from './livePools';
@@ -9,13 +10,18 @@ import { PoolsTreeModel, type PoolKey, type PoolsNode, type Thresholds } from '.
 
 type BucketNode = Extract<PoolsNode, { kind: 'bucket' }>;
 
-const THRESHOLD_SETTINGS = ['idleInTransactionWarnMs', 'longQueryWarnMs'].map((name) => `${CONFIG_SECTION}.${name}`);
+const THRESHOLD_SETTINGS = ['idleInTransactionWarnMs', 'longQueryWarnMs', 'checkoutWarnMs'].map((name) => `${CONFIG_SECTION}.${name}`);
 
 /**
  * The Pools view's data provider: servers → pools → state buckets → sessions, over the live snapshot.
  * Sessions are fetched only when a bucket is expanded (one query per pool and refresh, shared by its
  * buckets). Server nodes keep their object identity across refreshes, so a new snapshot refreshes each
  * server element instead of rebuilding the whole tree.
+ *
+ * With each snapshot it also asks the workspace's runtime companions (`.pool-lens/companion-*.json`)
+ * for their pools, so it polls them exactly while the server view polls (only while visible). A pool
+ * with a companion gets an app node; the server's sessions of that pool are loaded only when the app
+ * holds a checkout longer than `poolLens.checkoutWarnMs`, to flag a forgotten release() or COMMIT.
  */
 export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PoolsNode | undefined>();
@@ -30,6 +36,9 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
   private sessionCache = new Map<string, Promise<SessionRow[]>>();
   private readonly pages = new Map<string, number>();
   private rootSignature = '';
+  private companions: CompanionReading[] = [];
+  /** Bumped per snapshot, so a slow companion read cannot publish over a newer one. */
+  private companionRead = 0;
 
   constructor(
     private readonly live: LivePools,
@@ -37,7 +46,7 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
   ) {
     this.model = new PoolsTreeModel(this.treeState(live.state));
     this.disposables.push(
-      live.onDidChange((state) => this.update(state)),
+      live.onDidChange((state) => void this.onLiveChange(state)),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (THRESHOLD_SETTINGS.some((setting) => event.affectsConfiguration(setting))) this.update(this.live.state, true);
       }),
@@ -60,6 +69,7 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
     item.iconPath = new vscode.ThemeIcon(view.icon.id, view.icon.color ? new vscode.ThemeColor(view.icon.color) : undefined);
     item.contextValue = view.contextValue;
     if (node.kind === 'more') item.command = { command: CommandId.showMoreSessions, title: 'Show More Sessions', arguments: [node] };
+    if (node.kind === 'checkout' && view.command) item.command = { command: view.command.id, title: view.command.title, arguments: view.command.arguments };
     return item;
   }
 
@@ -69,7 +79,9 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
       case 'server':
         return this.model.serverChildren(node.key);
       case 'pool':
-        return this.model.poolChildren(node).map((bucket) => this.rememberBucket(bucket as BucketNode));
+        return this.model.poolChildren(node).map((child) => (child.kind === 'bucket' ? this.rememberBucket(child) : child));
+      case 'app':
+        return this.appChildren(node);
       case 'bucket':
         return this.bucketChildren(node);
       default:
@@ -94,6 +106,29 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
     } catch (error) {
       return [{ kind: 'message', id: `${node.id}:error`, text: `Could not list the sessions: ${errorText(error)}`, tone: 'error' }];
     }
+  }
+
+  /** Long checkouts, flagged by the server's view of their backends (one sessions query per pool and refresh, shared with the buckets). */
+  private async appChildren(node: Extract<PoolsNode, { kind: 'app' }>): Promise<PoolsNode[]> {
+    if (!this.model.hasLongCheckouts(node)) return [];
+    let rows: SessionRow[] | undefined;
+    try {
+      rows = await this.sessionsOf(node.pool);
+    } catch {
+      // Without the server's sessions the checkouts are still listed, only without the release/COMMIT flag.
+      rows = undefined;
+    }
+    return this.model.appChildren(node, rows);
+  }
+
+  /** A new live state: read the companions when there is a snapshot to hang them on, then show both. */
+  private async onLiveChange(state: LiveState): Promise<void> {
+    const read = ++this.companionRead;
+    const folders = state.status === 'live' && state.snapshot ? (vscode.workspace.workspaceFolders ?? []) : [];
+    const readings = (await Promise.all(folders.map((folder) => readCompanions(folder.uri.fsPath).catch((error: unknown) => [failedFolder(folder, error)])))).flat();
+    if (read !== this.companionRead) return;
+    this.companions = readings;
+    this.update(state);
   }
 
   private sessionsOf(pool: PoolKey): Promise<SessionRow[]> {
@@ -136,7 +171,7 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
   private treeState(state: LiveState): ConstructorParameters<typeof PoolsTreeModel>[0] {
     const connecting = state.status === 'live' && !state.snapshot ? [...new Set(state.domains.map((domain) => serverKey(domain)))] : [];
     const domainTls = Object.fromEntries(state.domains.map((domain) => [domain.name, domain.tls]));
-    return { snapshot: state.snapshot, problems: state.problems, thresholds: this.thresholds(), connecting, domainTls };
+    return { snapshot: state.snapshot, problems: state.problems, thresholds: this.thresholds(), connecting, domainTls, companions: this.companions, checkoutWarnMs: this.config.checkoutWarnMs() };
   }
 
   private thresholds(): Thresholds {
@@ -146,6 +181,11 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
       idleCheckoutWarnMs: this.config.idleCheckoutWarnMs(),
     };
   }
+}
+
+/** A `.pool-lens` folder that cannot be listed, as a companion problem the view shows. */
+function failedFolder(folder: vscode.WorkspaceFolder, error: unknown): CompanionReading {
+  return { ok: false, file: folder.uri.fsPath, pid: 0, problem: `The runtime companions of ${folder.name} cannot be listed: ${errorText(error)}` };
 }
 
 function collapsibleState(value: 'none' | 'collapsed' | 'expanded'): vscode.TreeItemCollapsibleState {

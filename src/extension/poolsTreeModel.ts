@@ -1,5 +1,8 @@
 import type { PoolActivity, ServerSnapshot, SessionRow, Snapshot } from '../pg/model';
 import type { TlsSettings } from '../pg/tls';
+import { acquisitionPath, type CheckoutRecord, type CompanionReading } from '../workspace/companions';
+import { acquisitionLabel, appCounters, appNodeLabel, appNodeTooltip, appPoolsFor, checkoutFlag, checkoutTooltip, longCheckouts, type AppPoolMatch, type CheckoutFlag } from './appPoolsModel';
+import { CommandId, LIVE_DEFAULTS } from './constants';
 import { codeBlock, escapeMarkdown, formatAge, formatShare, plural } from './format';
 import { tlsTrust } from './tlsTrust';
 
@@ -10,6 +13,8 @@ import { tlsTrust } from './tlsTrust';
  *
  *   server (host:port, "used / usable")
  *     pool (domain, application_name, "N sessions · X% of usable")
+ *       app (a running companion's view of the pool: counters, peak)
+ *         checkout held longer than poolLens.checkoutWarnMs (age, acquisition line; opens it)
  *       state bucket (active, idle, idle in transaction, waiting on lock, hidden)
  *         session (pid, state, ages; loaded on expand, paged)
  */
@@ -58,7 +63,9 @@ export type PoolsNode =
   | { kind: 'pool'; id: string; serverKey: string; domain?: string; database: string; activity?: PoolActivity }
   | { kind: 'bucket'; id: string; pool: PoolKey; bucket: BucketKind; count: number }
   | { kind: 'session'; id: string; pool: PoolKey; bucket: BucketKind; row: SessionRow }
-  | { kind: 'more'; id: string; bucketId: string; shown: number; total: number };
+  | { kind: 'more'; id: string; bucketId: string; shown: number; total: number }
+  | { kind: 'app'; id: string; pool: PoolKey; match: AppPoolMatch }
+  | { kind: 'checkout'; id: string; pool: PoolKey; match: AppPoolMatch; checkout: CheckoutRecord; file?: string; flag?: CheckoutFlag };
 
 export const SESSION_PAGE_SIZE = 100;
 
@@ -104,6 +111,10 @@ export interface TreeState {
   now?: number;
   /** The TLS settings of each monitored domain, by name: a server whose monitor does not verify the certificate says so. */
   domainTls?: Readonly<Record<string, TlsSettings>>;
+  /** What the running companions of the workspace said (`readCompanions`); none means no app layer. */
+  companions?: readonly CompanionReading[];
+  /** `poolLens.checkoutWarnMs`: a checkout held this long is listed under its pool. */
+  checkoutWarnMs?: number;
 }
 
 export class PoolsTreeModel {
@@ -124,6 +135,9 @@ export class PoolsTreeModel {
   /** The root: configuration problems first, then one node per server. */
   roots(): PoolsNode[] {
     const problems: PoolsNode[] = this.state.problems.map((text, index) => ({ kind: 'message', id: `problem:${index}:${text}`, text, tone: 'warning' }));
+    for (const reading of this.state.companions ?? []) {
+      if (!reading.ok) problems.push({ kind: 'message', id: `companion:${reading.pid}:${reading.problem}`, text: reading.problem, tone: 'warning' });
+    }
     if (!this.state.snapshot && this.state.connecting?.length) {
       const text = `Connecting to ${this.state.connecting.join(', ')}…`;
       return [...problems, { kind: 'message', id: 'connecting', text, tone: 'info' }];
@@ -174,13 +188,38 @@ export class PoolsTreeModel {
     const activity = node.activity;
     if (!activity) return [];
     const pool = poolKeyOf(node.serverKey, activity);
-    return BUCKETS.filter((bucket) => bucket.count(activity) > 0).map((bucket) => ({
+    const apps: PoolsNode[] = appPoolsFor(this.state.companions, activity).map((match) => ({
+      kind: 'app',
+      id: `${poolId(pool)}@app:${match.companion.endpoint.pid}/${match.pool.name}`,
+      pool,
+      match,
+    }));
+    return [...apps, ...BUCKETS.filter((bucket) => bucket.count(activity) > 0).map((bucket): PoolsNode => ({
       kind: 'bucket',
       id: bucketId(pool, bucket.kind),
       pool,
       bucket: bucket.kind,
       count: bucket.count(activity),
-    }));
+    }))];
+  }
+
+  /** Whether an app node lists checkouts held too long, so the server's sessions of its pool are worth loading. */
+  hasLongCheckouts(node: Extract<PoolsNode, { kind: 'app' }>): boolean {
+    return longCheckouts(node.match.pool, this.checkoutWarnMs).length > 0;
+  }
+
+  /** The checkouts held too long, each flagged by what the server says about its backend in `rows` (the pool's sessions). */
+  appChildren(node: Extract<PoolsNode, { kind: 'app' }>, rows?: readonly SessionRow[]): PoolsNode[] {
+    const warnMs = this.checkoutWarnMs;
+    return longCheckouts(node.match.pool, warnMs).map((checkout) => {
+      const file = checkout.line !== undefined ? acquisitionPathOf(node.match, checkout) : undefined;
+      const flag = checkoutFlag(checkout, rows, warnMs);
+      return { kind: 'checkout', id: `${node.id}#${checkout.id}`, pool: node.pool, match: node.match, checkout, ...(file ? { file } : {}), ...(flag ? { flag } : {}) };
+    });
+  }
+
+  private get checkoutWarnMs(): number {
+    return this.state.checkoutWarnMs ?? LIVE_DEFAULTS.checkoutWarnMs;
   }
 
   /** The sessions of a bucket, `pages` pages of them, plus a "Show more" node when there are more. */
@@ -204,6 +243,10 @@ export class PoolsTreeModel {
         return this.bucketView(node);
       case 'session':
         return sessionView(node, this.state.thresholds);
+      case 'app':
+        return this.appView(node);
+      case 'checkout':
+        return checkoutView(node);
       case 'more':
         return {
           label: 'Show more',
@@ -310,6 +353,20 @@ export class PoolsTreeModel {
     };
   }
 
+  private appView(node: Extract<PoolsNode, { kind: 'app' }>): NodeView {
+    const warnMs = this.checkoutWarnMs;
+    const long = longCheckouts(node.match.pool, warnMs).length;
+    const warn = long > 0 || node.match.pool.waitingCount > 0;
+    return {
+      label: appNodeLabel(node.match),
+      description: appCounters(node.match.pool),
+      tooltip: appNodeTooltip(node.match, warnMs),
+      icon: warn ? { id: 'warning', color: WARNING_COLOR } : { id: 'server-process' },
+      contextValue: 'poolLens.app',
+      collapsible: long > 0 ? 'expanded' : 'none',
+    };
+  }
+
   private bucketView(node: Extract<PoolsNode, { kind: 'bucket' }>): NodeView {
     const bucket = BUCKETS.find((b) => b.kind === node.bucket)!;
     const activity = this.activity(node.pool);
@@ -339,6 +396,25 @@ export class PoolsTreeModel {
       ?.databases.find((database) => database.name === key.database)
       ?.pools.find((pool) => pool.applicationName === key.applicationName && pool.user === key.user);
   }
+}
+
+function checkoutView(node: Extract<PoolsNode, { kind: 'checkout' }>): NodeView {
+  const { checkout, flag } = node;
+  const place = acquisitionLabel(node.match.companion, checkout);
+  const line = checkout.line ?? 1;
+  return {
+    label: place ?? `checkout #${checkout.id}`,
+    description: [`held ${formatAge(checkout.ageMs)}`, checkout.backendPid !== undefined ? `pid ${checkout.backendPid}` : undefined, flag?.short].filter(Boolean).join(' · '),
+    tooltip: checkoutTooltip(node.match, checkout, flag),
+    icon: flag ? { id: 'warning', color: flag.kind === 'commit' ? ERROR_COLOR : WARNING_COLOR } : { id: 'debug-breakpoint-log-unverified', color: WARNING_COLOR },
+    contextValue: 'poolLens.checkout',
+    collapsible: 'none',
+    ...(node.file ? { command: { id: CommandId.openCheckout, title: 'Open Acquisition Line', arguments: [node.file, line, checkout.column ?? 1] } } : {}),
+  };
+}
+
+function acquisitionPathOf(match: AppPoolMatch, checkout: CheckoutRecord): string | undefined {
+  return acquisitionPath(match.companion.endpoint, checkout);
 }
 
 function total(node: PoolsNode): number {
