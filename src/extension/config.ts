@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
-import { RULE_IDS, type RuleId, type SeveritySetting } from '../core/types';
+import { RULE_IDS, type RuleId, type RuleOptions, type SeveritySetting } from '../core/types';
 import { CONFIG_SECTION, DEFAULT_DEBOUNCE_MS, LIVE_DEFAULTS } from './constants';
 import type { Log } from './log';
 
 const SEVERITY_SETTINGS: readonly string[] = ['off', 'info', 'warning', 'error'];
 /** Settings that change what the analysis reports; a change re-analyses open documents. */
-const ANALYSIS_SETTINGS = ['enable', 'rules'].map((name) => `${CONFIG_SECTION}.${name}`);
+const ANALYSIS_SETTINGS = ['enable', 'rules', 'connectionBudget'].map((name) => `${CONFIG_SECTION}.${name}`);
 
 /** Typed access to the `poolLens.*` settings, read per document so folder settings apply. */
 export class Config implements vscode.Disposable {
   private readonly analysisChanged = new vscode.EventEmitter<void>();
-  /** Fires when `poolLens.enable` or `poolLens.rules` changes. */
+  /** Fires when `poolLens.enable`, `poolLens.rules` or `poolLens.connectionBudget` changes. */
   readonly onDidChangeAnalysisSettings = this.analysisChanged.event;
   private readonly listener: vscode.Disposable;
   /** Invalid entries already logged, so a bad setting is reported once, not on every keystroke. */
@@ -47,6 +47,15 @@ export class Config implements vscode.Disposable {
       }
     }
     return rules;
+  }
+
+  /** Options of the rules that take any: `poolLens.connectionBudget` for pool-config; a bad value is logged once and left out. */
+  ruleOptions(scope?: vscode.Uri): RuleOptions {
+    const budget = this.section(scope).get<unknown>('connectionBudget', null);
+    if (budget === null || budget === undefined) return {};
+    if (typeof budget === 'number' && Number.isInteger(budget) && budget >= 1) return { 'pool-config': { connectionBudget: budget } };
+    this.warnOnce(`connectionBudget:${String(budget)}`, `Setting ${CONFIG_SECTION}.connectionBudget must be a whole number of connections (1 or more); the budget check is off.`);
+    return {};
   }
 
   /** Milliseconds to wait after the last keystroke before analysing a document. */

@@ -57,7 +57,11 @@ export class DiagnosticsProvider implements vscode.Disposable {
 
     let findings: Finding[];
     try {
-      findings = await this.runAnalysis(core, document.getText(), analysisFileName(document), { rules: this.config.rules(document.uri), project });
+      findings = await this.runAnalysis(core, document.getText(), analysisFileName(document), {
+        rules: this.config.rules(document.uri),
+        project,
+        ruleOptions: this.config.ruleOptions(document.uri),
+      });
     } catch (error) {
       if (error instanceof core.ParseFailure || error instanceof OffThreadParseFailure) {
         const { line, column, reason } = error instanceof OffThreadParseFailure ? error.detail : error;
