@@ -1,19 +1,15 @@
 import * as path from 'node:path';
-import type { PoolActivity, SessionRow } from '../pg/model';
-import { acquisitionPath, type AppPoolSnapshot, type CheckoutRecord, type CompanionAnswer, type CompanionReading } from '../workspace/companions';
+import { longCheckouts, type AppPoolMatch } from '../pg/appPools';
+import type { SessionRow } from '../pg/model';
+import { acquisitionPath, type AppPoolSnapshot, type CheckoutRecord, type CompanionAnswer } from '../workspace/companions';
 import { codeBlock, escapeMarkdown, formatAge, plural } from './format';
 
 /**
  * The app-side layer of the Pools view, as plain data: what a running companion (`pool-lens/runtime`)
- * says about a pool next to what the server says. Matching an app pool to a server pool, the checkouts
- * held too long, and the cross-check with the server's session of each such checkout. No `vscode`.
+ * says about a pool next to what the server says: the wording of the app and checkout nodes, and the
+ * cross-check of each long checkout with the server's session of its backend. Which app pool belongs to
+ * which server pool is `pg/appPools.ts`, shared with the report. No `vscode`.
  */
-
-/** One instrumented pool of one running process. */
-export interface AppPoolMatch {
-  companion: CompanionAnswer;
-  pool: AppPoolSnapshot;
-}
 
 /**
  * What the server says about the backend of a checkout held too long:
@@ -25,29 +21,6 @@ export interface CheckoutFlag {
   /** A few words for the description. */
   short: string;
   sentence: string;
-}
-
-/** The app pools of every answering companion that belong to a server pool: by domain name, else by database + application_name. */
-export function appPoolsFor(readings: readonly CompanionReading[] | undefined, activity: PoolActivity): AppPoolMatch[] {
-  const matches: AppPoolMatch[] = [];
-  for (const reading of readings ?? []) {
-    if (!reading.ok) continue;
-    for (const pool of reading.snapshot.pools) {
-      if (belongsTo(pool, activity)) matches.push({ companion: reading, pool });
-    }
-  }
-  return matches;
-}
-
-function belongsTo(pool: AppPoolSnapshot, activity: PoolActivity): boolean {
-  if (activity.domain !== undefined && pool.name === activity.domain) return true;
-  if (pool.database === undefined || pool.applicationName === undefined) return false;
-  return pool.database === activity.database && pool.applicationName === activity.applicationName && (pool.user === undefined || pool.user === activity.user);
-}
-
-/** Checkouts held at least `warnMs`, longest first (the companion already sends them in that order). */
-export function longCheckouts(pool: AppPoolSnapshot, warnMs: number): CheckoutRecord[] {
-  return pool.checkouts.filter((checkout) => checkout.ageMs >= warnMs).sort((a, b) => b.ageMs - a.ageMs);
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { PoolActivity, ServerSnapshot, SessionRow, Snapshot } from '../pg/model';
 import type { TlsSettings } from '../pg/tls';
 import { acquisitionPath, type CheckoutRecord, type CompanionReading } from '../workspace/companions';
-import { acquisitionLabel, appCounters, appNodeLabel, appNodeTooltip, appPoolsFor, checkoutFlag, checkoutTooltip, longCheckouts, type AppPoolMatch, type CheckoutFlag } from './appPoolsModel';
+import { appPoolsFor, longCheckouts, type AppPoolMatch } from '../pg/appPools';
+import { acquisitionLabel, appCounters, appNodeLabel, appNodeTooltip, checkoutFlag, checkoutTooltip, type CheckoutFlag } from './appPoolsModel';
 import { CommandId, LIVE_DEFAULTS } from './constants';
 import { codeBlock, escapeMarkdown, formatAge, formatShare, plural } from './format';
 import { tlsTrust } from './tlsTrust';
