@@ -3,6 +3,7 @@ import { latency } from './latency';
 import { memory } from './memory';
 import { monitor } from './monitor';
 import { lint } from './lint';
+import { soak } from './soak';
 
 /** Every figure by the name `npm run bench -- <name>` takes, in the order RESULTS.md lists them. */
 export const FIGURES = {
@@ -11,4 +12,5 @@ export const FIGURES = {
   activation,
   monitor,
   memory,
+  soak,
 };

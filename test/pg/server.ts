@@ -31,6 +31,10 @@ export interface ServerOptions {
   maxConnections?: number;
   /** PEM files for `ssl = on`; they are copied next to the data folder and handed to the postgres user. */
   tls?: { certFile: string; keyFile: string };
+  /** More `-c name=value` settings, e.g. `shared_preload_libraries=pg_stat_statements`. */
+  settings?: Record<string, string>;
+  /** Replaces pg_hba.conf before the first start (e.g. `hostssl`-only rules). */
+  hba?: string;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
@@ -55,6 +59,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       '-c', 'fsync=off',
       // TCP only: no socket file in a folder the postgres user would need to write to.
       '-c', 'unix_socket_directories=',
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     onLog: (message) => keep(log, message),
     onError: (message) => keep(log, String(message)),
@@ -63,6 +68,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   try {
     await instance.initialise();
     if (options.tls) await installTls(root, dataDir, options.tls);
+    if (options.hba !== undefined) await fs.writeFile(path.join(dataDir, 'pg_hba.conf'), options.hba);
     await instance.start();
   } catch (error) {
     await fs.rm(root, { recursive: true, force: true });
