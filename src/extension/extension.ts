@@ -28,6 +28,13 @@ export interface PoolLensApi {
    * automated test cannot click; undefined restores the modal.
    */
   setConfirmForTesting(confirm: Confirm | undefined): void;
+  /**
+   * For tests only: the folders VS Code gives this extension. The Pool Lens output channel is written
+   * to a file in `logUri`; the user settings file lies two folders above `globalStorageUri`.
+   */
+  readonly foldersForTesting: { logUri: vscode.Uri; globalStorageUri: vscode.Uri };
+  /** For tests only: the HTML of the open sizing calculator, undefined while it is closed. */
+  sizingHtmlForTesting(): string | undefined;
 }
 
 /** Builds the services and hands every disposable to VS Code; nothing else happens here. */
@@ -81,6 +88,8 @@ export function activate(context: vscode.ExtensionContext): PoolLensApi {
     setConfirmForTesting(replacement) {
       confirm = replacement ?? modalConfirm;
     },
+    foldersForTesting: { logUri: context.logUri, globalStorageUri: context.globalStorageUri },
+    sizingHtmlForTesting: () => sizing.html,
   };
 }
 

@@ -54,6 +54,8 @@ export class LivePools implements vscode.Disposable {
   private readonly askedPassword = new Set<string>();
   /** Nothing is read or connected until the view is first shown or a command needs the live data. */
   private started = false;
+  /** The error sentence last logged per server, so a failing server is logged when its problem changes, not on every refresh. */
+  private readonly loggedErrors = new Map<string, string>();
 
   constructor(
     private readonly config: Config,
@@ -197,6 +199,7 @@ export class LivePools implements vscode.Disposable {
       intervalMs: this.config.refreshIntervalMs(),
       onSnapshot: (snapshot) => {
         if (this.monitor !== monitor) return;
+        this.logServerErrors(snapshot.servers);
         this.publish({ ...this.current, snapshot });
         void this.askForMissingPasswords(snapshot.servers);
       },
@@ -246,6 +249,20 @@ export class LivePools implements vscode.Disposable {
       await this.passwords.store(domain, password);
       this.usePassword(domain.name, password);
       await this.poller?.refresh();
+    }
+  }
+
+  /** The tree shows each failing server's sentence; the log gets the same sentence once, and a line when it recovers. */
+  private logServerErrors(servers: readonly ServerSnapshot[]): void {
+    for (const server of servers) {
+      const logged = this.loggedErrors.get(server.key);
+      if (server.status === 'error' && server.error !== undefined && server.error !== logged) {
+        this.log.error(server.error);
+        this.loggedErrors.set(server.key, server.error);
+      } else if (server.status === 'ok' && logged !== undefined) {
+        this.log.info(`Connected to ${server.key} again.`);
+        this.loggedErrors.delete(server.key);
+      }
     }
   }
 
