@@ -1,5 +1,7 @@
 import { summarizeModule, type ModuleSummary } from '../core/moduleSummary';
 import { moduleKey, resolveSpecifier, type ProjectFacts } from '../core/project';
+import { errorListenerFacts, sameErrorListenerFacts, type ErrorListenerFacts } from './errorListenerFacts';
+import { relativeSpecifiers } from './relativeSpecifiers';
 
 /** Reads a file's current text; rejects when the file cannot be read. */
 export type ReadSource = (file: string) => Promise<string>;
@@ -12,24 +14,31 @@ export interface IndexProblem {
 
 interface ModuleEntry {
   summary: ModuleSummary;
-  /** The text imports a relative module, so its summary can change when other modules' exports do. */
-  importsProject: boolean;
+  /** Module keys of every relative specifier in the text: the modules whose exports its summary can depend on. */
+  imports: readonly string[];
 }
 
 const EMPTY_SUMMARY: ModuleSummary = { poolExports: [], reexports: [] };
-const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"`]\./;
-/** Re-export chains longer than this are not followed further (they only arise from import cycles). */
+/** Re-summarising importers only repeats along import cycles; this bounds it. */
 const MAX_ROUNDS = 10;
 
 /**
  * Which modules of a project export pg pools, and which files package.json runs as scripts, as the
  * `ProjectFacts` the analyzer needs. Pools re-exported under other names (`export * from './db'`,
- * `import { pool } from './db'; export default pool`) are found by re-summarising importing modules
- * until the exports stop changing. Files are absolute paths; the index never touches the file system
- * itself but reads through `readSource`, so the CLI can hand it texts it already holds.
+ * `import { pool } from './db'; export default pool`) are found in two ways: re-exports are followed
+ * on the stored summaries, without reading anything; a module whose own summary depends on what it
+ * imports is summarised again only when the exports of a module it imports change.
+ *
+ * Incremental: one changed file is read and summarised once, and only its importers are read again,
+ * and only when its exports changed. Files are summarised in import order (imported modules first),
+ * so building the index reads each file once except along import cycles. Files are absolute paths;
+ * the index never touches the file system itself but reads through `readSource`, so the CLI can hand
+ * it texts it already holds and the editor the text of an unsaved document.
  */
 export class ProjectIndex {
   private readonly modules = new Map<string, ModuleEntry>();
+  /** Module key → the indexed files whose text names that module (their summaries may depend on it). */
+  private readonly importers = new Map<string, Set<string>>();
   private scriptFiles: ReadonlySet<string> = new Set();
   private poolExports = new Map<string, Set<string>>();
   private complete = true;
@@ -48,8 +57,15 @@ export class ProjectIndex {
       poolExports: new Map([...this.poolExports].map(([key, names]) => [key, new Set(names)])),
       scriptFiles: new Set(this.scriptFiles),
       complete: this.complete,
+      ...errorListenerFacts(new Map([...this.modules].map(([file, entry]) => [file, entry.summary])), this.poolExports),
     };
     return this.snapshot;
+  }
+
+  /** Which exported pools get an `error` listener, as of now. */
+  private listenerFacts(): ErrorListenerFacts {
+    const { poolErrorListeners, unresolvedErrorListeners } = this.facts() as ProjectFacts & ErrorListenerFacts;
+    return { poolErrorListeners, unresolvedErrorListeners };
   }
 
   /** Whether every module of the project is in the index (false when, say, a file search was truncated). */
@@ -66,73 +82,135 @@ export class ProjectIndex {
   /** Adds (or re-reads) many files, then settles the exports. Returns the files that could not be summarised. */
   async addFiles(files: readonly string[]): Promise<IndexProblem[]> {
     const problems: IndexProblem[] = [];
+    const texts = new Map<string, string>();
     for (const file of files) {
-      // Summarised without project facts first: the rounds in `settle` then correct imported names.
-      const entry = await this.summarize(file, undefined, problems);
-      if (entry) this.modules.set(file, entry);
-      else this.modules.delete(file);
+      const text = await this.read(file, problems);
+      if (text === undefined) this.forget(file);
+      else texts.set(file, text);
     }
-    await this.settle(true, problems);
+    // Which step of this build each file was summarised at, and at which step each module's exports
+    // last changed: a file summarised before a module it imports changed (an import cycle) is stale.
+    const storedAt = new Map<string, number>();
+    const changedAt = new Map<string, number>();
+    let step = 0;
+    for (const file of importOrder(texts)) {
+      const offered = this.offersSomething(file);
+      this.store(file, texts.get(file)!, problems);
+      texts.delete(file);
+      storedAt.set(file, step);
+      // Only a module with something to offer changes the facts the next ones are summarised with.
+      if (!offered && !this.offersSomething(file)) continue;
+      const previous = this.poolExports;
+      step++;
+      for (const key of changedKeys(previous, this.resolve())) changedAt.set(key, step);
+    }
+    const stale = new Set<string>();
+    for (const [key, at] of changedAt) {
+      for (const file of this.importers.get(key) ?? []) if ((storedAt.get(file) ?? -1) < at) stale.add(file);
+    }
+    await this.settle(stale, problems);
     return problems;
   }
 
-  /** Re-reads one file after it changed on disk. Resolves to whether the project facts changed. */
-  async updateFile(file: string): Promise<boolean> {
-    const before = this.poolExports;
+  /**
+   * Re-reads one file after it changed, or takes `text` (an unsaved document) instead of reading it.
+   * Resolves to whether the project facts changed.
+   */
+  async updateFile(file: string, text?: string): Promise<boolean> {
     const problems: IndexProblem[] = [];
-    const entry = await this.summarize(file, this.facts(), problems);
-    if (entry) this.modules.set(file, entry);
-    else this.modules.delete(file);
-    await this.settle(false, problems);
-    return !sameExports(before, this.poolExports);
+    const current = text ?? (await this.read(file, problems));
+    const before = this.poolExports;
+    const listenersBefore = this.listenerFacts();
+    if (current === undefined) this.forget(file);
+    else this.store(file, current, problems);
+    await this.settle(this.importersOf(changedKeys(before, this.resolve())), problems);
+    return !sameExports(before, this.poolExports) || !sameErrorListenerFacts(listenersBefore, this.listenerFacts());
   }
 
   /** Forgets a deleted file. Resolves to whether the project facts changed. */
   async removeFile(file: string): Promise<boolean> {
-    if (!this.modules.delete(file)) return false;
+    if (!this.modules.has(file)) return false;
+    const listenersBefore = this.listenerFacts();
+    this.forget(file);
     const before = this.poolExports;
-    await this.settle(false, []);
-    return !sameExports(before, this.poolExports);
+    await this.settle(this.importersOf(changedKeys(before, this.resolve())), []);
+    return !sameExports(before, this.poolExports) || !sameErrorListenerFacts(listenersBefore, this.listenerFacts());
   }
 
-  private async summarize(file: string, project: ProjectFacts | undefined, problems: IndexProblem[]): Promise<ModuleEntry | undefined> {
-    let text: string;
+  private async read(file: string, problems: IndexProblem[]): Promise<string | undefined> {
     try {
-      text = await this.readSource(file);
+      return await this.readSource(file);
     } catch (error) {
       problems.push({ file, reason: `cannot be read: ${messageOf(error)}` });
       return undefined;
     }
-    const importsProject = RELATIVE_IMPORT.test(text);
+  }
+
+  /** Summarises a text with the facts as they are now and records which modules it names. */
+  private store(file: string, text: string, problems: IndexProblem[]): void {
+    let summary: ModuleSummary;
     try {
-      return { summary: summarizeModule(text, file, project), importsProject };
+      summary = summarizeModule(text, file, this.facts());
     } catch (error) {
       problems.push({ file, reason: messageOf(error) });
-      return { summary: EMPTY_SUMMARY, importsProject };
+      summary = EMPTY_SUMMARY;
+    }
+    this.unlinkImports(file);
+    const imports = [...new Set(relativeSpecifiers(text).flatMap((specifier) => resolveSpecifier(file, specifier) ?? []))];
+    for (const key of imports) {
+      const files = this.importers.get(key) ?? new Set<string>();
+      files.add(file);
+      this.importers.set(key, files);
+    }
+    this.modules.set(file, { summary, imports });
+  }
+
+  private forget(file: string): void {
+    this.unlinkImports(file);
+    this.modules.delete(file);
+  }
+
+  private unlinkImports(file: string): void {
+    for (const key of this.modules.get(file)?.imports ?? []) {
+      const files = this.importers.get(key);
+      files?.delete(file);
+      if (files?.size === 0) this.importers.delete(key);
     }
   }
 
+  private offersSomething(file: string): boolean {
+    const summary = this.modules.get(file)?.summary;
+    return summary !== undefined && (summary.poolExports.length > 0 || summary.reexports.length > 0);
+  }
+
+  /** The indexed files whose text names one of these modules. */
+  private importersOf(keys: Iterable<string>): Set<string> {
+    const files = new Set<string>();
+    for (const key of keys) for (const file of this.importers.get(key) ?? []) files.add(file);
+    return files;
+  }
+
   /**
-   * Resolves re-exports, then re-summarises the modules that import project modules with the new facts,
-   * until a round changes nothing. `force` runs at least one round (after summaries made without facts).
+   * Re-summarises stale files with the current facts, then the importers of modules whose exports that
+   * changed, until a round changes nothing: only importers' summaries can depend on those exports.
    */
-  private async settle(force: boolean, problems: IndexProblem[]): Promise<void> {
-    let previous = this.poolExports;
+  private async settle(stale: Set<string>, problems: IndexProblem[]): Promise<void> {
+    for (let round = 0; round < MAX_ROUNDS && stale.size > 0; round++) {
+      const before = this.poolExports;
+      for (const file of stale) {
+        const text = await this.read(file, problems);
+        if (text === undefined) this.forget(file);
+        else this.store(file, text, problems);
+      }
+      stale = this.importersOf(changedKeys(before, this.resolve()));
+    }
+  }
+
+  /** Recomputes the exports from the stored summaries; returns them. */
+  private resolve(): Map<string, Set<string>> {
     this.poolExports = this.resolveExports();
     this.snapshot = undefined;
-    if (!force && sameExports(previous, this.poolExports)) return;
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const facts = this.facts();
-      for (const [file, entry] of this.modules) {
-        if (!entry.importsProject) continue;
-        const updated = await this.summarize(file, facts, problems);
-        if (updated) this.modules.set(file, updated);
-      }
-      previous = this.poolExports;
-      this.poolExports = this.resolveExports();
-      this.snapshot = undefined;
-      if (sameExports(previous, this.poolExports)) return;
-    }
+    return this.poolExports;
   }
 
   /** Each module's own pool exports plus what it re-exports, followed through chains of re-exports. */
@@ -145,12 +223,13 @@ export class ProjectIndex {
       names.add(name);
       return true;
     };
-    for (const [file, { summary }] of this.modules) for (const name of summary.poolExports) add(moduleKey(file), name);
+    const offering = [...this.modules].filter(([, { summary }]) => summary.poolExports.length > 0 || summary.reexports.length > 0);
+    for (const [file, { summary }] of offering) for (const name of summary.poolExports) add(moduleKey(file), name);
 
     let changed = true;
-    for (let pass = 0; changed && pass <= this.modules.size; pass++) {
+    for (let pass = 0; changed && pass <= offering.length; pass++) {
       changed = false;
-      for (const [file, { summary }] of this.modules) {
+      for (const [file, { summary }] of offering) {
         for (const reexport of summary.reexports) {
           const target = resolveSpecifier(file, reexport.from);
           const targetNames = target === undefined ? undefined : exports.get(target);
@@ -168,14 +247,58 @@ export class ProjectIndex {
   }
 }
 
-function sameExports(a: ReadonlyMap<string, ReadonlySet<string>>, b: ReadonlyMap<string, ReadonlySet<string>>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [key, names] of a) {
-    const other = b.get(key);
-    if (!other || other.size !== names.size) return false;
-    for (const name of names) if (!other.has(name)) return false;
+/**
+ * The files in an order where a file comes after the files it names with relative specifiers (depth
+ * first; a cycle is entered anywhere), so a summary sees the exports of what it imports.
+ */
+function importOrder(texts: ReadonlyMap<string, string>): string[] {
+  const byKey = new Map<string, string[]>();
+  for (const file of texts.keys()) {
+    const key = moduleKey(file);
+    byKey.set(key, [...(byKey.get(key) ?? []), file]);
   }
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (root: string): void => {
+    // An explicit stack: long import chains must not exhaust the call stack.
+    const stack: Array<{ file: string; pending: string[] }> = [];
+    const enter = (file: string): void => {
+      state.set(file, 'visiting');
+      const pending = relativeSpecifiers(texts.get(file)!).flatMap((specifier) => byKey.get(resolveSpecifier(file, specifier) ?? '') ?? []);
+      stack.push({ file, pending });
+    };
+    enter(root);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const next = top.pending.pop();
+      if (next === undefined) {
+        stack.pop();
+        state.set(top.file, 'done');
+        order.push(top.file);
+      } else if (!state.has(next)) {
+        enter(next);
+      }
+    }
+  };
+  for (const file of texts.keys()) if (!state.has(file)) visit(file);
+  return order;
+}
+
+/** Module keys whose exported names differ between two resolutions. */
+function changedKeys(a: ReadonlyMap<string, ReadonlySet<string>>, b: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
+  const changed = new Set<string>();
+  for (const key of new Set([...a.keys(), ...b.keys()])) if (!sameNames(a.get(key), b.get(key))) changed.add(key);
+  return changed;
+}
+
+function sameNames(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): boolean {
+  if ((a?.size ?? 0) !== (b?.size ?? 0)) return false;
+  for (const name of a ?? []) if (!b?.has(name)) return false;
   return true;
+}
+
+function sameExports(a: ReadonlyMap<string, ReadonlySet<string>>, b: ReadonlyMap<string, ReadonlySet<string>>): boolean {
+  return changedKeys(a, b).size === 0;
 }
 
 function messageOf(error: unknown): string {
