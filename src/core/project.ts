@@ -10,6 +10,15 @@ export interface ProjectFacts {
   scriptFiles: ReadonlySet<string>;
   /** True when every module of the project was read, so a relative import missing from `poolExports` is known to hold no pool. */
   complete: boolean;
+  /**
+   * Module key → export name → module keys of the modules that give that exported pool an `error`
+   * listener, or hand it to code that may (a helper function that receives the pool). Keyed by the
+   * module that declares the pool and, along re-export chains, by every module that passes it on.
+   * Absent when the listeners were not gathered: then no exported pool is known to lack one.
+   */
+  poolErrorListeners?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+  /** Some module listens to a pool imported through a specifier the index cannot resolve (a path alias), so any exported pool may be the one. */
+  unresolvedErrorListeners?: boolean;
 }
 
 const SOURCE_EXTENSION = /\.(?:d\.)?(?:[cm]?[jt]sx?)$/;
