@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { resolveDomains, type DomainConfig } from '../pg/domains';
 import { DEFAULT_ENV_FILES, loadDomainSources } from '../pg/domainSources';
 import { Monitor, MONITOR_DEFAULTS } from '../pg/monitor';
+import { readCompanions } from '../workspace/companions';
 import { candidateDomains, discoverPools } from '../workspace/poolDiscovery';
 import { UsageError } from './args';
 import { INSPECT_USAGE, parseInspectArgs, type InspectArgs } from './inspectArgs';
@@ -15,6 +16,8 @@ export type InspectIo = Pick<CliIo, 'stdout' | 'stderr' | 'cwd'> & { env?: Reado
 
 /** node-postgres closes idle clients after 10 s by default. */
 const PG_DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+/** `poolLens.checkoutWarnMs`'s default: a checkout the app has held this long is listed. */
+const CHECKOUT_WARN_MS = 10_000;
 /** Grace on top of a pool's idle timeout before an idle session counts as a forgotten checkout. */
 const STALE_GRACE_MS = 5_000;
 
@@ -81,8 +84,10 @@ export async function runInspect(argv: readonly string[], io: InspectIo): Promis
 
   const monitor = new Monitor(configs, resolved.passwords, { staleIdleMs: staleAfterMs });
   let snapshot;
+  let companions;
   try {
-    snapshot = await monitor.snapshot();
+    // The app's runtime companions, read at the same moment as the server.
+    [snapshot, companions] = await Promise.all([monitor.snapshot(), readCompanions(io.cwd)]);
   } finally {
     await monitor.dispose();
   }
@@ -100,7 +105,10 @@ export async function runInspect(argv: readonly string[], io: InspectIo): Promis
     warnings: [
       ...resolved.warnings,
       ...discovery.unparsable.map((file) => `${file} does not parse; its pools were not read.`),
+      ...companions.flatMap((reading) => (reading.ok ? [] : [reading.problem])),
     ],
+    companions,
+    checkoutWarnMs: settings.count('checkoutWarnMs') ?? CHECKOUT_WARN_MS,
   });
   io.stdout(args.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReportText(report));
   const failed = report.domainErrors.length > 0 || report.servers.some((s) => s.status === 'error');

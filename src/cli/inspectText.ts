@@ -22,6 +22,15 @@ export function formatReportText(report: InspectReport): string {
         out.push(`    leaks now ${describeLeaks(pool)}`);
         if (pool.longestQueryMs !== null) out.push(`    longest running query ${duration(pool.longestQueryMs)}`);
       }
+      for (const app of pool.app ?? []) {
+        out.push(
+          `    app       process ${app.pid}: ${app.checkedOut} checked out, ${app.idleCount} idle, ${app.waitingCount} waiting, ${app.totalCount} open of max ${app.max}; peak ${app.peakCheckedOut} checked out, ${app.peakWaiting} waiting`,
+        );
+        for (const checkout of app.longCheckouts) {
+          out.push(`    held      ${duration(checkout.ageMs)} at ${checkout.place ?? `checkout #${checkout.id}`}${checkout.backendPid !== undefined ? ` (server pid ${checkout.backendPid})` : ''}`);
+        }
+        if (app.maxTooSmall) out.push(`    warning   ${app.maxTooSmall}`);
+      }
       if (pool.code.length > 0) out.push(`    code      ${pool.code.map((c) => `${c.file}:${c.line} (max ${c.max})`).join(', ')}`);
       if (pool.recommendedMax !== undefined) out.push(`    max       recommended ${pool.recommendedMax}`);
     }

@@ -1,5 +1,5 @@
 import type { OptionValue } from '../core/poolOptions';
-import type { CodeLocation, InspectReport, ReportedPool, ReportedServer } from '../pg/inspectReport';
+import type { CodeLocation, InspectReport, ReportedAppPool, ReportedPool, ReportedServer } from '../pg/inspectReport';
 import type { DiscoveredPool } from '../workspace/poolDiscovery';
 import { codeBlock, escapeMarkdown, formatAge, formatShare, plural } from './format';
 import type { Thresholds } from './poolsTreeModel';
@@ -20,6 +20,8 @@ export interface InspectMarkdownInput {
   instances: (domain: string) => number;
   /** Turns a found pool into a link target (a file URI with the line); plain text when undefined. */
   link?: (pool: DiscoveredPool) => string;
+  /** Turns a checkout's acquisition file and line into a link target; plain text when undefined. */
+  fileLink?: (file: string, line: number) => string;
 }
 
 export function renderInspectMarkdown(input: InspectMarkdownInput): string {
@@ -91,6 +93,13 @@ function serverSection(server: ReportedServer, input: InspectMarkdownInput): str
     out.push('');
   }
 
+  const withApp = server.pools.filter((pool) => pool.app?.length);
+  if (withApp.length) {
+    out.push('### In the running app', '', 'From the Pool Lens runtime companion of each running process (`pool-lens/runtime`).', '');
+    for (const pool of withApp) for (const app of pool.app ?? []) out.push(...appLines(pool, app, input));
+    out.push('');
+  }
+
   const recommendations = recommendationLines(server, input);
   if (recommendations.length || server.sizing?.warnings.length) {
     out.push('### Recommendations', '');
@@ -126,6 +135,22 @@ function recommendationLines(server: ReportedServer, input: InspectMarkdownInput
       );
     }
   }
+  return lines;
+}
+
+/** One running process's view of a pool: its counters, the checkouts held too long, and whether its max is too small. */
+function appLines(pool: ReportedPool, app: ReportedAppPool, input: InspectMarkdownInput): string[] {
+  const lines = [
+    `- **${escapeMarkdown(pool.domain ?? app.name)}** in process ${app.pid}: ${app.checkedOut} checked out · ${app.idleCount} idle · ${app.waitingCount} waiting · ${app.totalCount} open of max ${app.max}; ` +
+      `peak ${app.peakCheckedOut} checked out and ${app.peakWaiting} waiting at once, ${plural(app.checkoutsTotal, 'checkout')} so far.`,
+  ];
+  for (const checkout of app.longCheckouts) {
+    const place = checkout.place ?? `checkout #${checkout.id}`;
+    const target = checkout.file && checkout.line !== undefined && input.fileLink ? input.fileLink(checkout.file, checkout.line) : undefined;
+    const shown = target ? `[${escapeMarkdown(place)}](${target.replace(/[()\s]/g, encodeURIComponent)})` : `\`${place}\``;
+    lines.push(`  - ⚠ held for ${formatAge(checkout.ageMs)}, taken at ${shown}${checkout.backendPid !== undefined ? ` (server pid ${checkout.backendPid})` : ''}`);
+  }
+  if (app.maxTooSmall) lines.push(`  - ⚠ ${escapeMarkdown(app.maxTooSmall)}`);
   return lines;
 }
 

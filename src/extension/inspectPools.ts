@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { buildReport } from '../pg/inspectReport';
 import type { Snapshot } from '../pg/model';
+import { readCompanions, type CompanionReading } from '../workspace/companions';
 import type { Config } from './config';
 import { CommandId } from './constants';
 import { renderInspectMarkdown } from './inspectMarkdown';
@@ -67,7 +68,8 @@ export class InspectPools implements vscode.TextDocumentContentProvider, vscode.
   }
 
   private async render(): Promise<string> {
-    const snapshot: Snapshot = (await this.live.refresh()) ?? { takenAt: Date.now(), servers: [] };
+    const [refreshed, companions] = await Promise.all([this.live.refresh(), this.readCompanions()]);
+    const snapshot: Snapshot = refreshed ?? { takenAt: Date.now(), servers: [] };
     const discovery = await this.code.discover();
     const state = this.live.state;
     const instances = (domain: string) => this.config.sizingInstances(domain);
@@ -85,7 +87,13 @@ export class InspectPools implements vscode.TextDocumentContentProvider, vscode.
       headroom,
       cores,
       staleAfterMs,
-      warnings: [...state.problems, ...discovery.unparsable.map((file) => `${file} does not parse; its pools were not read.`)],
+      warnings: [
+        ...state.problems,
+        ...discovery.unparsable.map((file) => `${file} does not parse; its pools were not read.`),
+        ...companions.flatMap((reading) => (reading.ok ? [] : [reading.problem])),
+      ],
+      companions,
+      checkoutWarnMs: this.config.checkoutWarnMs(),
     });
     return renderInspectMarkdown({
       report,
@@ -98,6 +106,20 @@ export class InspectPools implements vscode.TextDocumentContentProvider, vscode.
       takenAt: snapshot.takenAt,
       instances,
       link: (pool) => vscode.Uri.file(pool.absolutePath).with({ fragment: `L${pool.line}` }).toString(),
+      fileLink: (file, line) => vscode.Uri.file(file).with({ fragment: `L${line}` }).toString(),
     });
+  }
+
+  /** The runtime companions of every workspace folder: the app's own view of its pools. */
+  private async readCompanions(): Promise<CompanionReading[]> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const readings = await Promise.all(
+      folders.map((folder) =>
+        readCompanions(folder.uri.fsPath).catch((error: unknown): CompanionReading[] => [
+          { ok: false, file: folder.uri.fsPath, pid: 0, problem: `The runtime companions of ${folder.name} cannot be listed: ${errorText(error)}` },
+        ]),
+      ),
+    );
+    return readings.flat();
   }
 }

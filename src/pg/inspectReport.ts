@@ -1,7 +1,10 @@
+import * as path from 'node:path';
 import { recommendPoolSizes, type SizingPool } from '../core/sizing';
 import type { DomainConfig, DomainResolution } from './domains';
 import type { Capacity, PoolActivity, Snapshot, StateCounts } from './model';
+import { acquisitionPath, type CompanionReading } from '../workspace/companions';
 import type { DiscoveredPool } from '../workspace/poolDiscovery';
+import { appPoolsFor, longCheckouts, type AppPoolMatch, type ServerPoolIdentity } from './appPools';
 
 /** node-postgres's `max` when the code does not set one. */
 const PG_DEFAULT_MAX = 10;
@@ -31,6 +34,26 @@ export interface ReportedPool {
   longestQueryMs: number | null;
   code: CodeLocation[];
   recommendedMax: number | undefined;
+  /** The pool as each running app process sees it, from its runtime companion; absent without one. */
+  app?: ReportedAppPool[];
+}
+
+/** One instrumented pool of one running process (`pool-lens/runtime`). */
+export interface ReportedAppPool {
+  pid: number;
+  name: string;
+  max: number;
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  checkedOut: number;
+  peakCheckedOut: number;
+  peakWaiting: number;
+  checkoutsTotal: number;
+  /** Checkouts held at least `checkoutWarnMs`, longest first. */
+  longCheckouts: Array<{ id: number; ageMs: number; backendPid?: number; file?: string; line?: number; column?: number; place?: string }>;
+  /** Callers waited for a client while the server had spare connections: one sentence, else absent. */
+  maxTooSmall?: string;
 }
 
 export interface ReportedServer {
@@ -65,7 +88,13 @@ export interface ReportInputs {
   cores: number | undefined;
   staleAfterMs: number;
   warnings: string[];
+  /** What the workspace's runtime companions said (`readCompanions`); none: no app figures. */
+  companions?: readonly CompanionReading[];
+  /** A checkout held this long is listed (`poolLens.checkoutWarnMs`); default 10 s. */
+  checkoutWarnMs?: number;
 }
+
+const DEFAULT_CHECKOUT_WARN_MS = 10_000;
 
 export function buildReport(inputs: ReportInputs): InspectReport {
   const codeOf = (config: DomainConfig) => inputs.discovered.filter((pool) => belongsTo(pool, config));
@@ -84,6 +113,17 @@ export function buildReport(inputs: ReportInputs): InspectReport {
     }
     for (const activity of live.filter((p) => p.domain === undefined)) {
       pools.push(reported(undefined, activity.database, activity.applicationName, activity.user, activity, [], inputs.staleAfterMs));
+    }
+    if (inputs.companions?.length) {
+      const spare = server.capacity ? server.capacity.usable - server.capacity.used : undefined;
+      // A domain's app pools are counted once, on its first row, even when its sessions come as several rows.
+      const claimedApps = new Set<AppPoolMatch['pool']>();
+      for (const pool of pools) {
+        const identity: ServerPoolIdentity = { database: pool.database, ...(pool.domain !== undefined ? { domain: pool.domain } : {}), ...(pool.applicationName !== undefined ? { applicationName: pool.applicationName } : {}), user: pool.user };
+        const matches = appPoolsFor(inputs.companions, identity).filter((match) => !claimedApps.has(match.pool));
+        matches.forEach((match) => claimedApps.add(match.pool));
+        if (matches.length) pool.app = matches.map((match) => appFigures(match, spare, inputs.checkoutWarnMs ?? DEFAULT_CHECKOUT_WARN_MS));
+      }
     }
     const base: ReportedServer = {
       key: server.key,
@@ -117,11 +157,14 @@ function size(capacity: Capacity, configs: readonly DomainConfig[], pools: Repor
     const maxes = mine.flatMap((p) => p.code.map((c) => c.max));
     const known = maxes.length > 0 && maxes.every((m): m is number => m !== 'unknown');
     const sessions = mine.reduce((sum, p) => sum + p.counts.total, 0);
+    // The app's own peak of clients checked out at once beats one look at the server's sessions.
+    const appPeak = Math.max(0, ...mine.flatMap((p) => (p.app ?? []).map((app) => app.peakCheckedOut)));
+    const observedPeak = appPeak > 0 ? appPeak : sessions > 0 ? Math.ceil(sessions / instances) : undefined;
     return {
       name: config.name,
       instances,
       ...(known ? { currentMax: Math.max(...maxes) } : {}),
-      ...(sessions > 0 ? { observedPeak: Math.ceil(sessions / instances) } : {}),
+      ...(observedPeak !== undefined ? { observedPeak } : {}),
     };
   });
   const result = recommendPoolSizes({
@@ -136,6 +179,46 @@ function size(capacity: Capacity, configs: readonly DomainConfig[], pools: Repor
     pool.recommendedMax = result.recommendations.find((r) => r.name === pool.domain)?.max;
   }
   return { sizing: { usable: result.usable, budget: result.budget, lines: result.lines, warnings: result.warnings } };
+}
+
+function appFigures(match: AppPoolMatch, spare: number | undefined, checkoutWarnMs: number): ReportedAppPool {
+  const { pool, companion } = match;
+  const waited = pool.waitingCount > 0 || pool.peakWaiting > 0;
+  const figures: ReportedAppPool = {
+    pid: companion.endpoint.pid,
+    name: pool.name,
+    max: pool.max,
+    totalCount: pool.totalCount,
+    idleCount: pool.idleCount,
+    waitingCount: pool.waitingCount,
+    checkedOut: pool.checkedOut,
+    peakCheckedOut: pool.peakCheckedOut,
+    peakWaiting: pool.peakWaiting,
+    checkoutsTotal: pool.checkoutsTotal,
+    longCheckouts: longCheckouts(pool, checkoutWarnMs).map((checkout) => {
+      const file = acquisitionPath(companion.endpoint, checkout);
+      return {
+        id: checkout.id,
+        ageMs: checkout.ageMs,
+        ...(checkout.backendPid !== undefined ? { backendPid: checkout.backendPid } : {}),
+        ...(file !== undefined ? { file } : {}),
+        ...(checkout.line !== undefined ? { line: checkout.line } : {}),
+        ...(checkout.column !== undefined ? { column: checkout.column } : {}),
+        ...(file !== undefined && checkout.line !== undefined ? { place: `${shortPath(companion.endpoint.cwd, file)}:${checkout.line}` } : {}),
+      };
+    }),
+  };
+  if (waited && spare !== undefined && spare > 0) {
+    const waiting = pool.waitingCount > 0 ? `${pool.waitingCount} caller${pool.waitingCount === 1 ? ' is' : 's are'} waiting for a client now` : `up to ${pool.peakWaiting} caller${pool.peakWaiting === 1 ? '' : 's'} waited for a client at once`;
+    figures.maxTooSmall = `In process ${figures.pid}, ${waiting} while the server had ${spare} spare connection${spare === 1 ? '' : 's'}: pool '${pool.name}' max ${pool.max} is too small for its load.`;
+  }
+  return figures;
+}
+
+/** A file relative to the app's working directory when it lies inside it, else as it is. */
+function shortPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
 }
 
 function belongsTo(pool: DiscoveredPool, config: DomainConfig): boolean {
