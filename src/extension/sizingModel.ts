@@ -1,6 +1,8 @@
 import { DEFAULT_HEADROOM, recommendPoolSizes, type SizingInput, type SizingResult } from '../core/sizing';
+import { appPoolsFor } from '../pg/appPools';
 import type { DomainConfig } from '../pg/domains';
 import type { Snapshot } from '../pg/model';
+import type { CompanionReading } from '../workspace/companions';
 import type { DiscoveredPool } from '../workspace/poolDiscovery';
 
 /**
@@ -30,10 +32,16 @@ export type HostMessage =
 
 /**
  * One entry per live server that answered, with its connection limits and one pool per domain on it
- * (current `max` from the code, sessions seen now as the observed peak). Without a live server: one
+ * (current `max` from the code; as the observed peak, the most clients a running app held checked out at
+ * once when a runtime companion says so, else the sessions seen now). Without a live server: one
  * "manual" entry with PostgreSQL's default limits and the pools found in the code.
  */
-export function prefillSizing(snapshot: Snapshot | undefined, domains: readonly DomainConfig[], code: readonly DiscoveredPool[]): SizingPrefill[] {
+export function prefillSizing(
+  snapshot: Snapshot | undefined,
+  domains: readonly DomainConfig[],
+  code: readonly DiscoveredPool[],
+  companions: readonly CompanionReading[] = [],
+): SizingPrefill[] {
   const servers: SizingPrefill[] = [];
   for (const server of snapshot?.servers ?? []) {
     if (server.status !== 'ok' || !server.capacity) continue;
@@ -41,7 +49,8 @@ export function prefillSizing(snapshot: Snapshot | undefined, domains: readonly 
     const pools = names.map((name) => {
       const domain = domains.find((d) => d.name === name);
       const sessions = server.databases.flatMap((d) => d.pools).filter((p) => p.domain === name || (!domain && p.database === name));
-      const seen = sessions.reduce((sum, p) => sum + p.counts.total, 0);
+      const appPeak = Math.max(0, ...sessions.flatMap((p) => appPoolsFor(companions, p).map((match) => match.pool.peakCheckedOut)));
+      const seen = appPeak > 0 ? appPeak : sessions.reduce((sum, p) => sum + p.counts.total, 0);
       const currentMax = domain ? codeMax(code.filter((pool) => belongsTo(pool, domain))) : undefined;
       return { name, instances: 1, ...(currentMax !== undefined ? { currentMax } : {}), ...(seen > 0 ? { observedPeak: seen } : {}) };
     });

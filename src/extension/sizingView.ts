@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LivePools } from './livePools';
 import { errorText, type Log } from './log';
+import { readCompanions } from '../workspace/companions';
 import { answerCompute, parseWebviewMessage, prefillSizing, type HostMessage, type SizingPrefill } from './sizingModel';
 import { sizingPageHtml } from './sizingPage';
 import type { WorkspacePools } from './workspacePools';
@@ -76,7 +77,9 @@ export class SizingCalculator implements vscode.Disposable {
     } catch (error) {
       this.log.warn(`Could not read the pools in the workspace code: ${errorText(error)}`);
     }
-    return prefillSizing(state.snapshot, state.domains, code);
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const companions = (await Promise.all(folders.map((folder) => readCompanions(folder.uri.fsPath).catch(() => [])))).flat();
+    return prefillSizing(state.snapshot, state.domains, code, companions);
   }
 
   private post(message: HostMessage): Thenable<boolean> {

@@ -61,6 +61,31 @@ describe('Sizing calculator data', () => {
     assert.equal(prefill.input.maxConnections, 100);
   });
 
+  it('takes the observed peak from a running app\'s companion when there is one', () => {
+    const server = okServer(
+      [
+        pool({ domain: 'blog', database: 'blog', applicationName: 'blog-api', counts: counts({ idle: 3 }) }),
+        pool({ domain: 'market', database: 'market', applicationName: 'market-api', counts: counts({ active: 1 }) }),
+      ],
+      { domains: ['blog', 'market'] },
+    );
+    const blogApp = { name: 'blog', max: 10, totalCount: 2, idleCount: 2, waitingCount: 0, checkedOut: 0, peakCheckedOut: 8, peakWaiting: 0, checkoutsTotal: 90, checkouts: [] };
+    const companion = {
+      ok: true as const,
+      file: '/app/.pool-lens/companion-4100.json',
+      endpoint: { version: 1 as const, pid: 4100, host: '127.0.0.1' as const, port: 40_000, token: 'ab'.repeat(32), startedAt: '2026-11-22T11:00:00.000Z', cwd: '/app' },
+      snapshot: { version: 1 as const, pid: 4100, takenAt: '2026-11-22T12:00:00.000Z', pools: [blogApp] },
+    };
+    const [prefill] = prefillSizing(snapshotOf(server), [domain('blog', 'BLOG_DB_'), domain('market', 'MARKET_DB_')], [], [companion]);
+    assert.deepEqual(
+      prefill.input.pools.map((p) => [p.name, p.observedPeak]),
+      [
+        ['blog', 8],
+        ['market', 1],
+      ],
+    );
+  });
+
   it('answers a compute message with core/sizing\'s recommendation, and a bad input with its one sentence', () => {
     const message = parseWebviewMessage({
       type: 'compute',
