@@ -81,6 +81,11 @@ describe('pool-lens lint (built CLI)', function () {
         `${await at('./src/orders/repository.ts', 'db.connect()')} leaked-client`,
         `${await at('./src/routes/reports.ts', 'new Pool(')} pool-per-request`,
         `${await at('./tools/backfill-totals.ts', 'new Pool(')} script-without-end`,
+        // Both sloppy pools also set no connectionTimeoutMillis and no application_name.
+        `${await at('./src/routes/reports.ts', 'new Pool(')} pool-config`,
+        `${await at('./src/routes/reports.ts', 'new Pool(')} pool-config`,
+        `${await at('./tools/backfill-totals.ts', 'new Pool(')} pool-config`,
+        `${await at('./tools/backfill-totals.ts', 'new Pool(')} pool-config`,
       ].sort());
     });
 
@@ -177,7 +182,7 @@ describe('pool-lens lint (built CLI)', function () {
         [
           `import { Pool } from 'pg';`,
           ``,
-          `const pool = new Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 5_000 });`,
+          `const pool = new Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 5_000, application_name: 'nightly' });`,
           ``,
           `export async function purgeExpiredCarts(): Promise<number> {`,
           `  const { rowCount } = await pool.query("DELETE FROM carts WHERE updated_at < now() - interval '30 days'");`,

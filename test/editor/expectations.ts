@@ -30,7 +30,7 @@ export const EXPECTED: readonly ExpectedFinding[] = [
         output: [
           "import { Pool } from 'pg';",
           '',
-          'const pool = new Pool({ connectionTimeoutMillis: 5000 });',
+          "const pool = new Pool({ connectionTimeoutMillis: 5000, application_name: 'users-api' });",
           "pool.on('error', (error) => console.error('idle client error', error));",
           '',
           'export async function countUsers(): Promise<number> {',
@@ -50,7 +50,7 @@ export const EXPECTED: readonly ExpectedFinding[] = [
         output: [
           "import { Pool } from 'pg';",
           '',
-          'const pool = new Pool({ connectionTimeoutMillis: 5000 });',
+          "const pool = new Pool({ connectionTimeoutMillis: 5000, application_name: 'users-api' });",
           "pool.on('error', (error) => console.error('idle client error', error));",
           '',
           'export async function countUsers(): Promise<number> {',
@@ -66,8 +66,8 @@ export const EXPECTED: readonly ExpectedFinding[] = [
     file: 'src/perRequest.ts',
     ruleId: 'pool-per-request',
     severity: vscode.DiagnosticSeverity.Error,
-    range: [6, 15, 6, 58],
-    text: 'new Pool({ connectionTimeoutMillis: 5000 })',
+    range: [6, 15, 6, 89],
+    text: "new Pool({ connectionTimeoutMillis: 5000, application_name: 'users-api' })",
     messageIncludes: 'every request',
     fixes: [
       {
@@ -78,7 +78,7 @@ export const EXPECTED: readonly ExpectedFinding[] = [
           '',
           'const app = express();',
           '',
-          'const pool = new Pool({ connectionTimeoutMillis: 5000 });',
+          "const pool = new Pool({ connectionTimeoutMillis: 5000, application_name: 'users-api' });",
           '',
           "app.get('/users', async (_req, res) => {",
           "  const { rows } = await pool.query('SELECT id, name FROM users');",
@@ -95,8 +95,8 @@ export const EXPECTED: readonly ExpectedFinding[] = [
     file: 'scripts/backfill.ts',
     ruleId: 'script-without-end',
     severity: vscode.DiagnosticSeverity.Warning,
-    range: [2, 13, 2, 56],
-    text: 'new Pool({ connectionTimeoutMillis: 5000 })',
+    range: [2, 13, 2, 92],
+    text: "new Pool({ connectionTimeoutMillis: 5000, application_name: 'users-backfill' })",
     messageIncludes: 'never calls pool.end()',
     fixes: [
       {
@@ -104,7 +104,7 @@ export const EXPECTED: readonly ExpectedFinding[] = [
         output: [
           "import { Pool } from 'pg';",
           '',
-          'const pool = new Pool({ connectionTimeoutMillis: 5000 });',
+          "const pool = new Pool({ connectionTimeoutMillis: 5000, application_name: 'users-backfill' });",
           '',
           'async function main(): Promise<void> {',
           "  const { rowCount } = await pool.query('UPDATE users SET active = true WHERE active IS NULL');",
@@ -115,6 +115,29 @@ export const EXPECTED: readonly ExpectedFinding[] = [
           '  console.error(error);',
           '  process.exitCode = 1;',
           '}).finally(() => pool.end());',
+          '',
+        ].join('\n'),
+      },
+    ],
+  },
+  {
+    file: 'src/poolConfig.ts',
+    ruleId: 'pool-config',
+    severity: vscode.DiagnosticSeverity.Warning,
+    range: [3, 2, 3, 28],
+    text: 'connectionTimeoutMillis: 0',
+    messageIncludes: 'means no timeout',
+    fixes: [
+      {
+        title: 'Set connectionTimeoutMillis to 5000',
+        output: [
+          "import { Pool } from 'pg';",
+          '',
+          'export const pool = new Pool({',
+          '  connectionTimeoutMillis: 5000,',
+          "  application_name: 'users-api',",
+          '});',
+          "pool.on('error', (error) => console.error('idle client error', error));",
           '',
         ].join('\n'),
       },
