@@ -23,7 +23,8 @@ export interface CompanionHandle {
 interface ProcessCompanion {
   readonly protocolVersion: number;
   instrument(pool: unknown, options?: InstrumentOptions): CompanionHandle;
-  warnOnce(sentence: string): void;
+  /** Writes `sentence` to stderr the first time `topic` fails in this process. */
+  warnOnce(topic: string, sentence: string): void;
 }
 
 const GLOBAL_KEY = Symbol.for('pool-lens.runtime-companion');
@@ -65,7 +66,7 @@ class Companion implements ProcessCompanion {
   private readonly published = new Map<string, string>();
   private server: ServerState = { kind: 'stopped' };
   private unnamed = 0;
-  private warned = false;
+  private readonly warned = new Set<string>();
   private readonly onExit = () => {
     for (const file of this.published.values()) removeEndpointFile(file);
   };
@@ -99,9 +100,9 @@ class Companion implements ProcessCompanion {
     return handle;
   }
 
-  warnOnce(sentence: string): void {
-    if (this.warned) return;
-    this.warned = true;
+  warnOnce(topic: string, sentence: string): void {
+    if (this.warned.has(topic)) return;
+    this.warned.add(topic);
     try {
       process.stderr.write(`pool-lens: ${sentence}\n`);
     } catch {
@@ -137,6 +138,7 @@ class Companion implements ProcessCompanion {
       (error: unknown) => {
         this.server = { kind: 'failed' };
         this.warnOnce(
+          'listen',
           `the runtime companion could not listen on 127.0.0.1 (${describe(error)}); the app runs on, but Pool Lens cannot see its pools.`,
         );
       },
@@ -160,6 +162,7 @@ class Companion implements ProcessCompanion {
       // Marked as published so the failure is not retried (and reported) for every pool.
       this.published.set(workspace, endpointFileOf(workspace));
       this.warnOnce(
+        `endpoint ${workspace}`,
         `the runtime companion could not write its endpoint file in ${path.join(workspace, COMPANION_FOLDER)} (${describe(error)}); the app runs on, but Pool Lens cannot find its pools: set POOL_LENS_WORKSPACE to a writable folder.`,
       );
     }

@@ -25,7 +25,7 @@ function instrumentingSubclass(base: PoolClass): PoolClass {
       try {
         processCompanion().instrument(this);
       } catch (error) {
-        processCompanion().warnOnce(`a pool could not be instrumented (${error instanceof Error ? error.message : String(error)}); it works as usual.`);
+        processCompanion().warnOnce('instrument', `a pool could not be instrumented (${error instanceof Error ? error.message : String(error)}); it works as usual.`);
       }
     }
   };
@@ -55,7 +55,7 @@ function hookRequire(): void {
 function warnIfPgAlreadyLoaded(): void {
   const loaded = Object.keys(require.cache ?? {}).some((file) => /[\\/]node_modules[\\/]pg[\\/]lib[\\/]index\.js$/.test(file));
   if (loaded) {
-    processCompanion().warnOnce('pg was loaded before pool-lens/register, so its pools are not instrumented: load the companion first (node --require pool-lens/register app.js).');
+    processCompanion().warnOnce('pg loaded first', 'pg was loaded before pool-lens/register, so its pools are not instrumented: load the companion first (node --require pool-lens/register app.js).');
   }
 }
 
