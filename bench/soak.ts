@@ -121,7 +121,7 @@ export const soak: Figure = async () => {
     const markdown = [
       `${grown.open.toLocaleString('en')} application sessions${grown.refusal ? ` (asked for ${SESSIONS}; the server or machine refused more: ${grown.refusal})` : ''} on one embedded`,
       `PostgreSQL (max_connections = ${SESSIONS + 20}) in three domain databases (blog, market, reports) under ${expectedGroups(grown.open).size} application`,
-      'names, 70 % idle, 15 % idle in transaction, 15 % running `pg_sleep`; one group (`' + BIG_GROUP + '`) holds a sixth of them.',
+      'names, 70 % idle, 15 % idle in transaction, 15 % running `pg_sleep`; one group (`' + BIG_GROUP + '`) holds two fifths of them.',
       `The Poller refreshed every ${DEFAULT_POLL_INTERVAL_MS} ms (the editor's default) for ${MINUTES} minutes; each snapshot went`,
       'through the Pools tree model (every node and its view built), and once a minute the big group\'s sessions',
       `were loaded (${pagedRows} rows) and paged 100 at a time. Heap after two full collections and RSS, in MB, in this one process.`,
