@@ -2,17 +2,24 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ProjectFacts } from '../core/project';
 import type { ProjectIndex } from '../workspace/projectIndex';
+import { LINTED_LANGUAGES } from './constants';
 import { loadCore, type Core } from './lazyCore';
 import { errorText, type Log } from './log';
+import { OFF_THREAD_MIN_LENGTH } from './offThreadAnalysis';
 
 const SOURCE_GLOB = '**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}';
 /** Past this many files the index stops and says it is incomplete, so imports fall back to name heuristics. */
 const MAX_INDEXED_FILES = 5000;
+/** Pause in typing before an unsaved document's exports are summarised again. */
+const UNSAVED_EDIT_DELAY_MS = 300;
 
 /**
  * Project facts for the open workspace: which modules export pools and which files package.json runs as
  * scripts. The index is built once, in the background, when the first document is analysed; until then
- * analyses run without facts. Afterwards each saved, created or deleted file updates only its own entry.
+ * analyses run without facts. Afterwards each saved, created or deleted file, and each unsaved edit of
+ * an open document, updates only its own entry (and its importers' when its exports change: see
+ * `ProjectIndex`); `onDidChange` fires only when the facts changed, and then open documents are
+ * analysed again.
  */
 export class WorkspaceProjectFacts implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -23,6 +30,7 @@ export class WorkspaceProjectFacts implements vscode.Disposable {
   private building: Promise<void> | undefined;
   /** File events are applied one at a time, in order, after the first build. */
   private queue: Promise<void> = Promise.resolve();
+  private readonly editTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly log: Log) {}
 
@@ -38,6 +46,8 @@ export class WorkspaceProjectFacts implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const timer of this.editTimers.values()) clearTimeout(timer);
+    this.editTimers.clear();
     for (const disposable of this.disposables) disposable.dispose();
   }
 
@@ -87,7 +97,52 @@ export class WorkspaceProjectFacts implements vscode.Disposable {
       manifests.onDidCreate(onManifest),
       manifests.onDidChange(onManifest),
       manifests.onDidDelete(onManifest),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.contentChanges.length > 0 && this.isIndexed(core, event.document)) this.scheduleUnsaved(event.document);
+      }),
+      // Closed without saving: the file on disk is what the project holds again.
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        if (!this.isIndexed(core, document)) return;
+        this.cancelUnsaved(document.uri);
+        this.enqueue(() => this.index!.updateFile(document.uri.fsPath));
+      }),
     );
+  }
+
+  /**
+   * A workspace source file the index covers. Documents from the off-thread size up are summarised on
+   * save only: summarising parses on the extension host's thread, and that would block it while typing.
+   */
+  private isIndexed(core: Core, document: vscode.TextDocument): boolean {
+    const { uri } = document;
+    return (
+      uri.scheme === 'file' &&
+      Object.hasOwn(LINTED_LANGUAGES, document.languageId) &&
+      document.getText().length < OFF_THREAD_MIN_LENGTH &&
+      core.isSourceFile(uri.fsPath) &&
+      !core.isInSkippedFolder(uri.fsPath) &&
+      vscode.workspace.getWorkspaceFolder(uri) !== undefined
+    );
+  }
+
+  private scheduleUnsaved(document: vscode.TextDocument): void {
+    this.cancelUnsaved(document.uri);
+    const key = document.uri.toString();
+    this.editTimers.set(
+      key,
+      setTimeout(() => {
+        this.editTimers.delete(key);
+        if (document.isClosed) return;
+        const text = document.getText();
+        this.enqueue(() => this.index!.updateFile(document.uri.fsPath, text));
+      }, UNSAVED_EDIT_DELAY_MS),
+    );
+  }
+
+  private cancelUnsaved(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.editTimers.get(key));
+    this.editTimers.delete(key);
   }
 
   /** Runs an index update after the previous ones; fires onDidChange when it reports a change. */
