@@ -70,6 +70,8 @@ const entries = [
   },
   { entryPoints: ['pg'], outfile: `${outdir}/pg.js` },
   { entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
+  // `pool-lens/eslint`: the rules as an ESLint 9 plugin (package.json "exports" "./eslint").
+  { entryPoints: ['src/eslint/plugin.ts'], outfile: `${outdir}/eslint.js` },
 ];
 
 const contexts = await Promise.all(entries.map((entry) => esbuild.context({ ...common, ...entry })));

@@ -33,6 +33,9 @@ const RULES: Record<string, { layers: string[]; forbidden: RegExp }> = {
   pg: { layers: ['core', 'workspace', 'pg', 'protocol'], forbidden: /^vscode$/ },
   cli: { layers: ['core', 'workspace', 'pg', 'cli', 'protocol'], forbidden: /^vscode$/ },
   extension: { layers: ['core', 'workspace', 'pg', 'extension', 'protocol'], forbidden: /^$/ },
+  // The ESLint plugin (pool-lens/eslint) runs inside ESLint: the analyzer and project facts, no editor, no
+  // database; '..' is the package's own package.json, whose version ESLint's cache needs in the plugin's meta.
+  eslint: { layers: ['core', 'workspace', 'eslint', '..'], forbidden: /^(?:vscode|pg)$/ },
 };
 
 describe('source layers', () => {
