@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { contains, enclosingFunction, type FunctionNode } from '../functions';
+import { contains, enclosingFunction, isFunction, isInNestedFunction, outerExpression, type FunctionNode } from '../functions';
 import { positionOf } from '../lines';
 import { propertyName, unwrap } from '../pgModel';
 import { firstStatementOf } from '../sqlStatements';
@@ -18,6 +18,8 @@ export default defineRule({
         'The transaction begun with {{client}}.query() is not rolled back when a statement in it fails: the client goes back to the pool inside an aborted transaction. Send ROLLBACK in the catch, or release it with {{client}}.release(err) so the pool discards it.',
       rollbackSkipsRelease:
         'If the ROLLBACK on line {{line}} fails (say the connection broke), the catch never reaches {{client}}.release() and the client leaks: release it in a finally block.',
+      releasedWithoutError:
+        'If the ROLLBACK on line {{line}} fails, its error is swallowed and {{client}}.release() returns the client to the pool without knowing the transaction may still be open: pass the error, {{client}}.release(err), so the pool discards the client.',
     },
     hasFixes: true,
     defaultSeverity: 'warning',
@@ -37,19 +39,35 @@ export default defineRule({
         if (rollback) {
           const handler = tries.find((tryStatement) => tryStatement.handler && contains(tryStatement.handler, rollback))?.handler;
           const releasedLater = handler && releaseAfter(handler.body, rollback, client.name);
-          const releasedInFinally = tries.some((tryStatement) => tryStatement.finalizer && releaseAfter(tryStatement.finalizer, undefined, client.name));
-          if (releasedLater && !releasedInFinally && !failureIsCaught(rollback)) {
+          const finallyRelease = tries.map((tryStatement) => tryStatement.finalizer && releaseAfter(tryStatement.finalizer, undefined, client.name)).find(isPresent);
+          const line = ctx.lineOf(rollback.range[0]);
+          const failure = handler ? rollbackFailure(rollback, handler.body) : 'escapes';
+          if (failure === 'swallowed' && (releasedLater || finallyRelease)) {
+            const release = (releasedLater ?? finallyRelease)!;
+            const fix = handler && releasedLater ? releaseWithErrorFix(ctx, handler, releasedLater) : undefined;
+            ctx.report({
+              node,
+              messageId: 'releasedWithoutError',
+              data: { client: client.name, line },
+              related: [{ range: release.range, message: 'Released without the error here.' }],
+              fixes: fix ? [fix] : [],
+            });
+          } else if (failure !== 'swallowed' && releasedLater && !finallyRelease) {
             ctx.report({
               node,
               messageId: 'rollbackSkipsRelease',
-              data: { client: client.name, line: ctx.lineOf(rollback.range[0]) },
+              data: { client: client.name, line },
               related: [{ range: releasedLater.range, message: 'Skipped when the ROLLBACK throws.' }],
             });
           }
           return;
         }
-        const fix = rollbackFix(ctx, node, client.name, tries[0], root);
-        ctx.report({ node, messageId: 'noRollback', data: { client: client.name }, fixes: fix ? [fix] : [] });
+        const fixes = [rollbackFix(ctx, node, client.name, tries[0], root)];
+        // A catch that releases the client itself can hand the error over instead: the pool then closes the connection.
+        const handler = tries[0].handler;
+        const plainRelease = handler && releaseAfter(handler.body, undefined, client.name);
+        if (handler && plainRelease) fixes.push(releaseWithErrorFix(ctx, handler, plainRelease));
+        ctx.report({ node, messageId: 'noRollback', data: { client: client.name }, fixes: fixes.filter(isPresent) });
       },
     };
   },
@@ -98,10 +116,49 @@ function firstRollback(block: Node, client: string): TSESTree.CallExpression | u
   return found;
 }
 
-/** `client.query('ROLLBACK').catch(…)`: a failing ROLLBACK does not leave the catch block. */
-function failureIsCaught(rollback: TSESTree.CallExpression): boolean {
-  const member = rollback.parent;
-  return member?.type === 'MemberExpression' && member.object === rollback && propertyName(member) === 'catch';
+/**
+ * What a failing ROLLBACK does inside the catch block: leaves it (`escapes`, also when a handler around
+ * it rethrows), or is `swallowed` by `.catch(…)` or a `try`/`catch` around it, and the catch goes on.
+ */
+function rollbackFailure(rollback: TSESTree.CallExpression, catchBody: TSESTree.BlockStatement): 'escapes' | 'swallowed' {
+  const member = outerExpression(rollback).parent;
+  if (member?.type === 'MemberExpression' && member.object === outerExpression(rollback) && propertyName(member) === 'catch') {
+    const call = member.parent;
+    const callback = call?.type === 'CallExpression' && call.callee === member ? call.arguments[0] : undefined;
+    return callback && isFunction(callback) && rethrows(callback.body) ? 'escapes' : 'swallowed';
+  }
+  for (let current: Node = rollback; current !== catchBody && current.parent; current = current.parent) {
+    const parent: Node = current.parent;
+    if (parent.type === 'TryStatement' && parent.block === current && parent.handler) {
+      return rethrows(parent.handler.body) ? 'escapes' : 'swallowed';
+    }
+  }
+  return 'escapes';
+}
+
+/** A `throw` in the block, outside nested functions. */
+function rethrows(body: Node): boolean {
+  let found = false;
+  walk(body, (node) => {
+    if (found || (node !== body && isFunction(node))) return false;
+    if (node.type === 'ThrowStatement') found = true;
+    return undefined;
+  });
+  return found;
+}
+
+/**
+ * Replaces a plain `client.release()` in the catch with `client.release(err)`, the catch's own error.
+ * Only for a release written directly in that catch (not in a nested function) of a catch with a named error.
+ */
+function releaseWithErrorFix(ctx: RuleContext, handler: TSESTree.CatchClause, release: TSESTree.CallExpression): Fix | undefined {
+  if (handler.param?.type !== 'Identifier' || isInNestedFunction(release, handler.body) || release.arguments.length > 0) return undefined;
+  const error = handler.param.name;
+  const open = release.range[0] + ctx.textOf(release).lastIndexOf('(');
+  return {
+    title: `Discard the client with ${ctx.textOf(release.callee).replace(/\s+/g, '')}(${error})`,
+    edits: [{ range: [open + 1, release.range[1] - 1], text: error }],
+  };
 }
 
 /** `client.release(err)`, `client.release(true)` or `client.end()`: the pool will not lend this connection again. */

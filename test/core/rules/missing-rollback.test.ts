@@ -258,7 +258,7 @@ export async function sync(rows: string[]) {
 `,
   },
   {
-    name: 'a ROLLBACK whose failure is caught, then the release in the catch',
+    name: 'a ROLLBACK whose failure is swallowed, then release(err)',
     code: `import { Pool } from 'pg';
 
 const pool = new Pool();
@@ -272,8 +272,57 @@ export async function rename(id: number, name: string) {
     client.release();
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
-    client.release();
+    client.release(err as Error);
     throw err;
+  }
+}
+`,
+  },
+  {
+    name: 'a failing ROLLBACK discards the client in its own catch',
+    code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function restock(sku: string, count: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('UPDATE stock SET count = count + $2 WHERE sku = $1', [sku, count]);
+    await client.query('COMMIT');
+    client.release();
+  } catch (err) {
+    try {
+      await client.query('ROLLBACK');
+      client.release();
+    } catch (rollbackError) {
+      client.release(rollbackError as Error);
+    }
+    throw err;
+  }
+}
+`,
+  },
+  {
+    name: 'a ROLLBACK whose failure is logged and rethrown, release in finally',
+    code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function settle(invoice: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('UPDATE invoices SET settled = true WHERE id = $1', [invoice]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch((rollbackError) => {
+      console.error('rollback failed', rollbackError);
+      throw rollbackError;
+    });
+    throw err;
+  } finally {
+    client.release();
   }
 }
 `,
@@ -576,6 +625,27 @@ export async function createUser(email: string) {
 }
 `,
           },
+          {
+            title: 'Discard the client with client.release(err)',
+            output: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function createUser(email: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query('INSERT INTO users (email) VALUES ($1) RETURNING id', [email]);
+    await client.query('COMMIT');
+    client.release();
+    return rows[0].id;
+  } catch (err) {
+    client.release(err);
+    throw err;
+  }
+}
+`,
+          },
         ],
       },
     ],
@@ -607,6 +677,182 @@ export async function rename(id: number, name: string) {
         message:
           'If the ROLLBACK on line 13 fails (say the connection broke), the catch never reaches client.release() and the client leaks: release it in a finally block.',
         related: [{ line: 14, column: 5, message: 'Skipped when the ROLLBACK throws.' }],
+      },
+    ],
+  },
+  {
+    name: 'a ROLLBACK whose failure is swallowed by .catch, then release() in the catch',
+    code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function rename(id: number, name: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('UPDATE users SET name = $2 WHERE id = $1', [id, name]);
+    await client.query('COMMIT');
+    client.release();
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+    throw err;
+  }
+}
+`,
+    errors: [
+      {
+        line: 8,
+        column: 11,
+        message:
+          'If the ROLLBACK on line 13 fails, its error is swallowed and client.release() returns the client to the pool without knowing the transaction may still be open: pass the error, client.release(err), so the pool discards the client.',
+        related: [{ line: 14, column: 5, message: 'Released without the error here.' }],
+        fixes: [
+          {
+            title: 'Discard the client with client.release(err)',
+            output: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function rename(id: number, name: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('UPDATE users SET name = $2 WHERE id = $1', [id, name]);
+    await client.query('COMMIT');
+    client.release();
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release(err);
+    throw err;
+  }
+}
+`,
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'a ROLLBACK in a try/catch that only logs, then release() in the finally: flagged, no fix',
+    code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function archive(id: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('UPDATE posts SET archived = true WHERE id = $1', [id]);
+    await client.query('COMMIT');
+  } catch (err) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      console.error('rollback failed', rollbackError);
+    }
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+`,
+    errors: [
+      {
+        line: 8,
+        column: 11,
+        message: /^If the ROLLBACK on line 13 fails, its error is swallowed and client\.release\(\)/,
+        related: [{ line: 19, column: 5, message: 'Released without the error here.' }],
+      },
+    ],
+  },
+  {
+    name: 'a rollback failure passed to console.error, then release() in the catch (JavaScript)',
+    fileName: 'jobs.js',
+    code: `const { Pool } = require("pg");
+
+const pool = new Pool();
+
+async function claimJob(id) {
+  const conn = await pool.connect();
+  try {
+    await conn.query("BEGIN");
+    await conn.query("UPDATE jobs SET claimed_at = now() WHERE id = $1", [id]);
+    await conn.query("COMMIT");
+    conn.release();
+  } catch (e) {
+    await conn.query("ROLLBACK").catch(console.error);
+    conn.release();
+    throw e;
+  }
+}
+
+module.exports = { claimJob };
+`,
+    errors: [
+      {
+        line: 8,
+        column: 11,
+        message: /^If the ROLLBACK on line 13 fails, its error is swallowed and conn\.release\(\)/,
+        related: [{ line: 14, column: 5 }],
+        fixes: [
+          {
+            title: 'Discard the client with conn.release(e)',
+            output: `const { Pool } = require("pg");
+
+const pool = new Pool();
+
+async function claimJob(id) {
+  const conn = await pool.connect();
+  try {
+    await conn.query("BEGIN");
+    await conn.query("UPDATE jobs SET claimed_at = now() WHERE id = $1", [id]);
+    await conn.query("COMMIT");
+    conn.release();
+  } catch (e) {
+    await conn.query("ROLLBACK").catch(console.error);
+    conn.release(e);
+    throw e;
+  }
+}
+
+module.exports = { claimJob };
+`,
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'a ROLLBACK in a try/catch that rethrows, then release() in the catch: a failing ROLLBACK skips the release',
+    code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function refund(order: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('UPDATE orders SET refunded = true WHERE id = $1', [order]);
+    await client.query('COMMIT');
+    client.release();
+  } catch (err) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      throw new AggregateError([err, rollbackError], 'refund and its rollback failed');
+    }
+    client.release();
+    throw err;
+  }
+}
+`,
+    errors: [
+      {
+        line: 8,
+        column: 11,
+        message: /^If the ROLLBACK on line 14 fails \(say the connection broke\), the catch never reaches client\.release\(\)/,
+        related: [{ line: 18, column: 5, message: 'Skipped when the ROLLBACK throws.' }],
       },
     ],
   },
