@@ -154,10 +154,12 @@ function rethrows(body: Node): boolean {
 function releaseWithErrorFix(ctx: RuleContext, handler: TSESTree.CatchClause, release: TSESTree.CallExpression): Fix | undefined {
   if (handler.param?.type !== 'Identifier' || isInNestedFunction(release, handler.body) || release.arguments.length > 0) return undefined;
   const error = handler.param.name;
+  // TypeScript types a catch's error as unknown, and release() takes an Error.
+  const typed = /\.[cm]?tsx?$/i.test(ctx.fileName) && !handler.param.typeAnnotation;
   const open = release.range[0] + ctx.textOf(release).lastIndexOf('(');
   return {
     title: `Discard the client with ${ctx.textOf(release.callee).replace(/\s+/g, '')}(${error})`,
-    edits: [{ range: [open + 1, release.range[1] - 1], text: error }],
+    edits: [{ range: [open + 1, release.range[1] - 1], text: typed ? `${error} as Error` : error }],
   };
 }
 

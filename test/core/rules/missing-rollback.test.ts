@@ -640,7 +640,7 @@ export async function createUser(email: string) {
     client.release();
     return rows[0].id;
   } catch (err) {
-    client.release(err);
+    client.release(err as Error);
     throw err;
   }
 }
@@ -723,7 +723,7 @@ export async function rename(id: number, name: string) {
     client.release();
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
-    client.release(err);
+    client.release(err as Error);
     throw err;
   }
 }
