@@ -3,15 +3,30 @@ import * as path from 'node:path';
 import type { HostConfig } from '../editor/host/events';
 import { PROJECT_ROOT } from './paths';
 
+/**
+ * The suite that needs an untrusted workspace. It runs only in the launcher's untrusted pass (a
+ * separate editor with workspace trust on); every other suite runs only in the trusted pass.
+ */
+export const UNTRUSTED_SUITE = 'Untrusted workspace';
+
+export type WorkspaceTrustPass = 'trusted' | 'untrusted';
+
+/** Which passes `POOL_LENS_EDITOR_GREP` (a mocha grep: a regular expression on the full title) selects. */
+export function selectedPasses(grep = process.env.POOL_LENS_EDITOR_GREP): WorkspaceTrustPass[] {
+  if (!grep) return ['trusted', 'untrusted'];
+  return new RegExp(grep).test(`${UNTRUSTED_SUITE} `) ? ['untrusted'] : ['trusted'];
+}
+
 /** Writes the runner's instructions into `dir`; returns the config file and the results file it names. */
-export async function writeHostConfig(dir: string, runOnActivate: boolean): Promise<{ configFile: string; resultsFile: string }> {
+export async function writeHostConfig(dir: string, runOnActivate: boolean, pass: WorkspaceTrustPass = 'trusted'): Promise<{ configFile: string; resultsFile: string }> {
   const resultsFile = path.join(dir, 'results.jsonl');
   const configFile = path.join(dir, 'runner-config.json');
+  const grep = process.env.POOL_LENS_EDITOR_GREP;
   const config: HostConfig = {
     projectRoot: PROJECT_ROOT,
     resultsFile,
     runOnActivate,
-    ...(process.env.POOL_LENS_EDITOR_GREP ? { grep: process.env.POOL_LENS_EDITOR_GREP } : {}),
+    ...(pass === 'untrusted' ? { grep: UNTRUSTED_SUITE } : grep ? { grep } : { grep: UNTRUSTED_SUITE, invert: true }),
   };
   await writeFile(configFile, JSON.stringify(config, null, 2));
   return { configFile, resultsFile };

@@ -2,6 +2,7 @@ import { cleanupAll } from './cleanup';
 import { runWithCodeServer } from './codeServer/launcher';
 import { buildEditorSuites } from './build';
 import { probeElectron, runWithElectron } from './electron';
+import { selectedPasses } from './hostConfig';
 import { Report } from './report';
 
 /** Everything, including a first code-server install, must finish within this. */
@@ -29,7 +30,8 @@ async function main(): Promise<number> {
     throw new Error(`POOL_LENS_EDITOR_LAUNCHER=electron, but ${electron.reason}.`);
   } else {
     log(`launcher: code-server in headless Chromium (${electron.reason})`);
-    await runWithCodeServer(report, log);
+    // Two editors: the suites with workspace trust disabled, then the untrusted-workspace suite in restricted mode.
+    for (const pass of selectedPasses()) await runWithCodeServer(report, log, pass);
   }
 
   report.printSummary();

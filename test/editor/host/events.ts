@@ -19,6 +19,8 @@ export interface HostConfig {
   resultsFile: string;
   /** Only tests whose full title contains this text (like mocha's --grep). */
   grep?: string;
+  /** Run the tests `grep` does NOT match instead (mocha's --invert). */
+  invert?: boolean;
   /** Run the suites when the runner extension activates (code-server); the Electron launcher calls run() itself. */
   runOnActivate: boolean;
 }

@@ -31,7 +31,7 @@ export function runSuites(config: HostConfig): Promise<number> {
       timeout: TEST_TIMEOUT_MS,
       color: false,
       reporter: resultsReporter(write) as unknown as Mocha.ReporterConstructor,
-      ...(config.grep ? { grep: config.grep } : {}),
+      ...(config.grep ? { grep: config.grep, invert: config.invert === true } : {}),
     });
     // The suites are bundled next to this file, inside the runner's own folder, so that their
     // `require('vscode')` is served like any extension's.

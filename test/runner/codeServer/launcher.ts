@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CONFIG_ENV } from '../../editor/host/events';
 import { buildExtension, packageVsix } from '../build';
-import { writeHostConfig } from '../hostConfig';
+import { writeHostConfig, type WorkspaceTrustPass } from '../hostConfig';
 import { FIXTURE_WORKSPACE, OUTPUT_DIR, PROJECT_ROOT, RUNNER_EXTENSION_DIR } from '../paths';
 import { followResults, type Report } from '../report';
 import { copyWorkspace, temporaryDir } from '../tempDirs';
@@ -38,11 +38,23 @@ export const USER_SETTINGS = {
 };
 
 /**
+ * The untrusted pass: trust on, and the folder opened without the startup prompt, so it stays in
+ * restricted mode (nothing was ever trusted in this throw-away profile).
+ */
+const UNTRUSTED_SETTINGS = {
+  ...USER_SETTINGS,
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+};
+
+/**
  * Runs the suites in code-server: installs it on demand, installs the packaged extension and the
  * runner, opens a copy of the fixture workspace in headless Chromium, follows the results, and then
- * drives the workbench as a person would.
+ * drives the workbench as a person would. The untrusted pass runs only the untrusted-workspace suite,
+ * without the browser checks.
  */
-export async function runWithCodeServer(report: Report, log: (line: string) => void): Promise<void> {
+export async function runWithCodeServer(report: Report, log: (line: string) => void, pass: WorkspaceTrustPass = 'trusted'): Promise<void> {
   const installStarted = Date.now();
   const install = await ensureCodeServer(log);
   log(`code-server ready after ${seconds(installStarted)} s`);
@@ -52,13 +64,14 @@ export async function runWithCodeServer(report: Report, log: (line: string) => v
   const extensionVsix = await packageVsix(PROJECT_ROOT, path.join(stateDir, 'pool-lens.vsix'));
   const runnerVsix = await packageVsix(RUNNER_EXTENSION_DIR, path.join(stateDir, 'pool-lens-test-runner.vsix'));
   const workspace = await copyWorkspace(FIXTURE_WORKSPACE, stateDir);
-  const { configFile, resultsFile } = await writeHostConfig(stateDir, true);
+  const { configFile, resultsFile } = await writeHostConfig(stateDir, true, pass);
 
   const server = await startCodeServer({
     install,
     stateDir,
     extensions: [extensionVsix, runnerVsix],
-    userSettings: USER_SETTINGS,
+    userSettings: pass === 'untrusted' ? UNTRUSTED_SETTINGS : USER_SETTINGS,
+    workspaceTrust: pass === 'untrusted',
     env: { [CONFIG_ENV]: configFile },
     log,
   });
@@ -74,7 +87,8 @@ export async function runWithCodeServer(report: Report, log: (line: string) => v
       error: { message: `The suites did not finish within ${SUITES_TIMEOUT_MS / 60_000} minutes; see ${server.logFile}.` },
     });
   }
-  log(`editor suites took ${seconds(runStarted)} s`);
+  log(`editor suites (${pass} workspace) took ${seconds(runStarted)} s`);
+  if (pass === 'untrusted') return;
 
   await mkdir(OUTPUT_DIR, { recursive: true });
   const checksStarted = Date.now();

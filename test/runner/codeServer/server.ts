@@ -17,6 +17,8 @@ export interface CodeServerOptions {
   userSettings: Record<string, unknown>;
   /** Extra environment for the server and so for the extension host it starts. */
   env: Record<string, string>;
+  /** Keep workspace trust on (the untrusted pass); by default code-server starts with it disabled. */
+  workspaceTrust?: boolean;
   log: (line: string) => void;
 }
 
@@ -56,7 +58,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];
