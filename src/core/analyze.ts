@@ -25,11 +25,18 @@ export function analyze(text: string, fileName: string, options: AnalyzeOptions 
   return analyzeFile(text, fileName, options).findings;
 }
 
+/** A parse of the text being analysed, with parents linked (`linkParents`), made for another purpose. */
+export interface ParsedText {
+  ast: TSESTree.Program;
+  nodes: TSESTree.Node[];
+}
+
 /**
  * `analyze`, and also the `pool-lens-disable-next-line` comments that suppressed nothing (or name no
- * rule). A file the text gate skips is parsed only when it holds such a comment.
+ * rule). A file the text gate skips is parsed only when it holds such a comment. `parsed` saves the
+ * parse when the caller already parsed this text (the CLI's project index summarised the file).
  */
-export function analyzeFile(text: string, fileName: string, options: AnalyzeOptions = {}): FileAnalysis {
+export function analyzeFile(text: string, fileName: string, options: AnalyzeOptions = {}, parsed?: ParsedText): FileAnalysis {
   const enabled = RULES.flatMap((rule) => {
     const severity = severityOf(rule, options);
     return severity === undefined ? [] : [{ rule, severity }];
@@ -38,8 +45,8 @@ export function analyzeFile(text: string, fileName: string, options: AnalyzeOpti
   if (options.gate !== false && !mayUsePg(text, options.project)) return withoutFindings(text, fileName, ranRules);
   if (enabled.length === 0) return withoutFindings(text, fileName, ranRules);
 
-  const ast = parseSource(text, fileName);
-  const nodes = linkParents(ast);
+  const ast = parsed?.ast ?? parseSource(text, fileName);
+  const nodes = parsed?.nodes ?? linkParents(ast);
   const model = new PgModel(nodes, fileName, options.project);
   if (!model.usesPg) return unusedOnly(text, nodes, ranRules);
 

@@ -1,3 +1,4 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { ListenerScan } from './errorListeners';
 import { mayUsePg } from './gate';
 import { parseSource } from './parse';
@@ -38,12 +39,20 @@ const RELATIVE_REEXPORT = /\bexport\s*(?:type\s+)?(?:\*(?:\s*as\s+[\w$]+)?|\{[^}
  * Summarises a module for the project index. Throws `ParseFailure` when the file does not parse.
  * `project` lets a module that re-exports an imported pool under a new name be seen as exporting it.
  */
-export function summarizeModule(text: string, fileName: string, project?: ProjectFacts): ModuleSummary {
+export function summarizeModule(
+  text: string,
+  fileName: string,
+  project?: ProjectFacts,
+  onParsed?: (ast: TSESTree.Program, nodes: TSESTree.Node[]) => void,
+): ModuleSummary {
   if (!mayUsePg(text, project) && !RELATIVE_REEXPORT.test(text) && !ERROR_LISTENER.test(text)) return EMPTY;
   const ast = parseSource(text, fileName);
   const nodes = linkParents(ast);
   const model = new PgModel(nodes, fileName, project);
-  return { poolExports: [...model.exportedPools], reexports: model.reexports, ...importedPoolUse(new ListenerScan(ast).addNodes(nodes)) };
+  const summary = { poolExports: [...model.exportedPools], reexports: model.reexports, ...importedPoolUse(new ListenerScan(ast).addNodes(nodes)) };
+  // The CLI analyses the file from this parse instead of parsing it again.
+  onParsed?.(ast, nodes);
+  return summary;
 }
 
 /** What the module does with the bindings it imports: listens to them, hands them on, exports them again. */
