@@ -48,7 +48,7 @@ export class FactsProbe {
           return (key: unknown) => {
             const answer: unknown = (target as Map<unknown, unknown>)[member](key);
             this.record((facts) => {
-              const other = read(facts) as Map<unknown, unknown> | undefined;
+              const other: unknown = read(facts);
               return other instanceof Map || other instanceof Set ? (other as Map<unknown, unknown>)[member](key) : undefined;
             }, answer);
             return answer;
