@@ -70,6 +70,10 @@ const entries = [
   },
   { entryPoints: ['pg'], outfile: `${outdir}/pg.js` },
   { entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
+  // The runtime companion (package.json "exports" "./runtime" and "./register"), loaded inside the user's app:
+  // it works on the app's own pg, which must never be bundled into it.
+  { entryPoints: ['src/runtime/index.ts'], outfile: `${outdir}/runtime.js`, external: ['pg', 'pg-pool', 'pg-native'] },
+  { entryPoints: ['src/runtime/register.ts'], outfile: `${outdir}/register.js`, external: ['pg', 'pg-pool', 'pg-native'] },
   // `pool-lens/eslint`: the rules as an ESLint 9 plugin (package.json "exports" "./eslint").
   { entryPoints: ['src/eslint/plugin.ts'], outfile: `${outdir}/eslint.js` },
 ];
