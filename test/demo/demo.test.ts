@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { readFile, realpath } from 'node:fs/promises';
+import * as path from 'node:path';
 import { runLint } from '../../src/cli/lint';
 import { resolveDomains, resolvedConfigs } from '../../src/pg/domains';
 import type { PoolActivity, ServerSnapshot } from '../../src/pg/model';
@@ -10,7 +12,9 @@ import { DEMO_DOMAINS } from './domains';
 import { DemoLoad } from './load';
 import { startDemoServer } from './postgres';
 import { createDemoDatabases } from './setup';
-import { DEMO_FIXTURE, envFile } from './workspace';
+import { readCompanions } from '../../src/workspace/companions';
+import { SOURCE_REGISTER } from './demoApp';
+import { DEMO_FIXTURE, envFile, prepareWorkspace } from './workspace';
 
 /**
  * What `npm start` promises, short of the editor: the demo workspace has the mistakes the README lists,
@@ -49,6 +53,7 @@ describe('npm start demo', function () {
   describe('against the demo server and load', () => {
     let load: DemoLoad | undefined;
     let monitor: Monitor | undefined;
+    let workspace = '';
 
     after(async () => {
       await monitor?.dispose();
@@ -59,7 +64,8 @@ describe('npm start demo', function () {
     it('shows blog, market and cache under one server with the right counts, and calls out the two leaks', async () => {
       const server = await startDemoServer();
       const connection = await createDemoDatabases(server);
-      load = await DemoLoad.start(connection, () => undefined);
+      workspace = await prepareWorkspace(connection);
+      load = await DemoLoad.start(connection, { workspace, register: SOURCE_REGISTER }, () => undefined);
       // What the extension reads: the workspace's settings and the .env the demo writes.
       const resolved = resolveDomains({
         pools: DEMO_DOMAINS.map((d) => ({ name: d.name, envPrefix: d.envPrefix })),
@@ -103,6 +109,23 @@ describe('npm start demo', function () {
       assert.match(poolAlerts(pools.get('blog')!, thresholds).join(' '), /never released/);
       assert.match(poolAlerts(pools.get('market')!, thresholds).join(' '), /Idle in transaction/);
       assert.deepEqual(poolAlerts(pools.get('cache')!, thresholds), []);
+    });
+
+    it("finds the demo app's runtime companion in the workspace copy, with the stuck checkout at the line of src/routes/posts.ts that took it", async () => {
+      assert.ok(load, 'the load runs (previous test)');
+      const readings = await readCompanions(workspace);
+      assert.deepEqual(readings.filter((r) => !r.ok), []);
+      const pools = readings.flatMap((r) => (r.ok ? r.snapshot.pools : []));
+      const blog = pools.find((pool) => pool.database === 'blog' && pool.applicationName === 'blog-api');
+      assert.ok(blog, `no blog pool among ${JSON.stringify(pools.map((p) => p.name))}`);
+      assert.equal(blog.checkedOut, 1);
+      const [checkout] = blog.checkouts;
+      const source = await readFile(path.join(workspace, 'src', 'routes', 'posts.ts'), 'utf8');
+      const line = source.split('\n').findIndex((text) => text.includes('await blogPool.connect()')) + 1;
+      assert.equal(checkout.file, path.join(await realpath(workspace), 'src', 'routes', 'posts.ts'));
+      assert.equal(checkout.line, line);
+      assert.equal(checkout.backendPid, load.sessions.find((s) => s.domain === 'blog')!.pid);
+      assert.equal(load.sessions.find((s) => s.domain === 'blog')!.acquiredAt, `src/routes/posts.ts:${line}`);
     });
   });
 });

@@ -1,5 +1,7 @@
+import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { startDemoApp, type RunningDemoApp } from './demoApp';
 import { DEMO_DOMAINS, type DemoConnection, type DemoDomain } from './domains';
 
 interface Statement {
@@ -51,17 +53,29 @@ export interface HeldSession {
   applicationName: string;
   pid: number;
   what: string;
+  /** Where the app took it, as its runtime companion reports it (`src/routes/posts.ts:14`). */
+  acquiredAt?: string;
+}
+
+/** The demo app's process: which workspace copy it runs in and the companion it is run with. */
+export interface DemoAppOptions {
+  workspace: string;
+  /** `dist/register.js` (or the source under tsx), passed to `node --require`. */
+  register: string;
 }
 
 /**
  * A small app load against the demo databases with real node-postgres pools, one per domain with the
  * domain's `application_name`, plus two leaks for the Pools view to call out: a blog client that is
  * checked out and never released, and a shop transaction left open (BEGIN, an UPDATE, then nothing).
+ * The blog leak is the demo workspace's own mistake: the demo app (`demoApp.ts`) runs its real
+ * `src/routes/posts.ts` with the runtime companion, so the Pools view shows the line that took the client.
  */
 export class DemoLoad {
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private readonly held: pg.PoolClient[] = [];
+  private app: RunningDemoApp | undefined;
   readonly sessions: HeldSession[] = [];
 
   private constructor(
@@ -69,11 +83,11 @@ export class DemoLoad {
     private readonly log: (line: string) => void,
   ) {}
 
-  static async start(connection: DemoConnection, log: (line: string) => void): Promise<DemoLoad> {
+  static async start(connection: DemoConnection, app: DemoAppOptions, log: (line: string) => void): Promise<DemoLoad> {
     const pools = new Map(DEMO_DOMAINS.map((domain) => [domain.name, createPool(domain, connection, log)]));
     const load = new DemoLoad(pools, log);
     try {
-      await load.leakCheckout(pools.get('blog')!);
+      await load.leakCheckout(connection, app);
       await load.leaveTransactionOpen(pools.get('market')!);
       for (const domain of DEMO_DOMAINS) load.loops.push(load.run(domain, pools.get(domain.name)!));
     } catch (error) {
@@ -87,6 +101,7 @@ export class DemoLoad {
   async stop(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     this.stopping.abort();
+    await this.app?.stop();
     await Promise.allSettled(this.loops);
     for (const client of this.held) {
       // The server may already be gone (Ctrl-C in a terminal reaches it too); then there is nothing to roll back.
@@ -98,12 +113,18 @@ export class DemoLoad {
     await Promise.race([ending, sleep(5_000, undefined, { ref: false })]);
   }
 
-  /** The mistake of src/routes/posts.ts in the demo workspace: a checkout that is never released. */
-  private async leakCheckout(pool: pg.Pool): Promise<void> {
-    const client = await this.hold(pool);
-    const pid = await backendPid(client);
-    await client.query('SELECT id, title, body FROM posts WHERE slug = $1', ['post-404']);
-    this.sessions.push({ domain: 'blog', applicationName: 'blog-api', pid, what: 'checked out and never released (idle, ageing)' });
+  /** The mistake of src/routes/posts.ts in the demo workspace, made by that very route in the demo app: a checkout that is never released. */
+  private async leakCheckout(connection: DemoConnection, options: DemoAppOptions): Promise<void> {
+    this.app = await startDemoApp(options.workspace, connection, options.register, this.log);
+    const { checkout, companion } = this.app;
+    const file = checkout.file ? path.relative(companion.endpoint.cwd, checkout.file).split(path.sep).join('/') : '(unknown file)';
+    this.sessions.push({
+      domain: 'blog',
+      applicationName: 'blog-api',
+      pid: checkout.backendPid!,
+      what: `checked out at ${file}:${checkout.line} and never released (idle, ageing; demo app pid ${this.app.pid})`,
+      acquiredAt: `${file}:${checkout.line}`,
+    });
   }
 
   /** A transaction that took a row lock and then waits for a COMMIT that never comes. */

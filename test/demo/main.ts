@@ -2,6 +2,7 @@ import { buildExtension } from '../runner/build';
 import { cleanupAll, onCleanup } from '../runner/cleanup';
 import { DEMO_DOMAINS } from './domains';
 import { openEditor, type OpenedEditor } from './editor';
+import { BUILT_REGISTER } from './demoApp';
 import { DemoLoad } from './load';
 import { startDemoServer } from './postgres';
 import { createDemoDatabases } from './setup';
@@ -26,16 +27,17 @@ async function main(): Promise<void> {
   const connection = await createDemoDatabases(server);
   log(`databases ${DEMO_DOMAINS.map((d) => `${d.database} (role ${d.role})`).join(', ')} created`);
 
+  const workspace = await prepareWorkspace(connection);
+  log(`demo workspace: ${workspace} (.env and .vscode/settings.json written for this run)`);
+
   // Once stopping, the load's complaints about the server going away are expected, not news.
-  const load = await DemoLoad.start(connection, (line) => {
+  const load = await DemoLoad.start(connection, { workspace, register: BUILT_REGISTER }, (line) => {
     if (!stopping) log(line);
   });
   onCleanup(() => load.stop());
   log(`app load running: ${DEMO_DOMAINS.map((d) => d.applicationName).join(', ')}, one query at a time each`);
+  log(`demo app running src/routes/posts.ts with the runtime companion (node --require dist/register.js); endpoint file in ${workspace}/.pool-lens`);
   for (const session of load.sessions) log(`  planted leak in ${session.domain} (${session.applicationName}, pid ${session.pid}): ${session.what}`);
-
-  const workspace = await prepareWorkspace(connection);
-  log(`demo workspace: ${workspace} (.env and .vscode/settings.json written for this run)`);
 
   const editor = await openEditor(workspace, log);
   printReady(editor);
@@ -62,7 +64,9 @@ function printReady(editor: OpenedEditor): void {
       ...lines,
       '',
       'Click the Pool Lens icon in the activity bar: blog, market and cache share one server; the',
-      'leaked blog checkout and the open market transaction are called out. Open src/routes/posts.ts,',
+      'leaked blog checkout and the open market transaction are called out. Under blog, the app node',
+      "(from the demo app's runtime companion) lists the stuck checkout: click it to jump to the line",
+      'in src/routes/posts.ts that took the client. Open src/routes/posts.ts,',
       'src/routes/reports.ts and scripts/warm-cache.ts for the squiggles, and run',
       '"Pool Lens: Inspect Pools" from the command palette.',
       '',

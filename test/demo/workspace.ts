@@ -8,10 +8,12 @@ export const DEMO_FIXTURE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'demo-wo
 
 /**
  * Settings the demo workspace gets besides its pools. Open transactions are called out after 10 s
- * instead of a minute, so the planted one shows within the first look.
+ * instead of a minute, and checkouts held by the demo app after 5 s, so the planted ones show within
+ * the first look.
  */
 const DEMO_SETTINGS = {
   'poolLens.idleInTransactionWarnMs': 10_000,
+  'poolLens.checkoutWarnMs': 5_000,
 };
 
 /**
