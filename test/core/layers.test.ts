@@ -36,6 +36,8 @@ const RULES: Record<string, { layers: string[]; forbidden: RegExp }> = {
   // The ESLint plugin (pool-lens/eslint) runs inside ESLint: the analyzer and project facts, no editor, no
   // database; '..' is the package's own package.json, whose version ESLint's cache needs in the plugin's meta.
   eslint: { layers: ['core', 'workspace', 'eslint', '..'], forbidden: /^(?:vscode|pg)$/ },
+  // The runtime companion runs inside the user's app, on the pool the app's own pg made: it never loads pg.
+  runtime: { layers: ['runtime', 'protocol'], forbidden: /^(?:vscode|pg|pg-pool)$/ },
 };
 
 describe('source layers', () => {

@@ -2,14 +2,12 @@ import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { CompanionEndpoint } from '../../src/runtime/protocol';
 import { startServer, type TestServer } from '../pg/server';
 import { endpointPath, fetchSnapshot, lineOf, PROJECT_ROOT, temporaryWorkspace, waitForEndpoint } from './harness';
 
 const APP = path.join(PROJECT_ROOT, 'test', 'fixtures', 'runtime-app');
 const RUNTIME = path.join(PROJECT_ROOT, 'dist', 'runtime.js');
-const REGISTER = path.join(PROJECT_ROOT, 'dist', 'register.js');
 
 /** Builds dist/ the way `npm run build` does: these tests run the shipped bundles in other processes. */
 function build(): Promise<void> {
@@ -82,8 +80,10 @@ describe('runtime companion in a real process', function () {
     { flag: '--import', file: 'leak.mjs', name: 'leaky-esm-app' },
   ]) {
     it(`${flag} pool-lens/register instruments the app's pg.Pool and serves its leaked checkout`, async () => {
-      const loader = flag === '--import' ? pathToFileURL(REGISTER).href : REGISTER;
-      const child = spawn(process.execPath, [flag, loader, path.join(APP, file)], { env: env(), cwd: APP, stdio: ['pipe', 'pipe', 'pipe'] });
+      // As a user runs it: the package name, resolved through package.json "exports" from the app's folder.
+      await fs.mkdir(path.join(workspace, 'node_modules'));
+      await fs.symlink(PROJECT_ROOT, path.join(workspace, 'node_modules', 'pool-lens'), 'dir');
+      const child = spawn(process.execPath, [flag, 'pool-lens/register', path.join(APP, file)], { env: env(), cwd: workspace, stdio: ['pipe', 'pipe', 'pipe'] });
       const exit = exited(child);
       try {
         const ready = await lineFrom(child, 'ready ');
