@@ -10,8 +10,11 @@ export type ClientHolder =
   | { form: 'variable'; root: FunctionNode | TSESTree.Program; name: string }
   | { form: 'callback'; callback: FunctionNode; name: string | undefined; done?: string; error?: string; promise: boolean };
 
-/** What the flow saw happen to an already released client, in the order it saw it. */
-export type ReleaseEvent = { kind: 'releasedAgain' | 'usedAfterRelease'; site: TSESTree.CallExpression };
+/**
+ * What the flow saw happen to an already released client, in the order it saw it, and the releases it
+ * saw run on a path where the client was still held (a release that never does is redundant).
+ */
+export type ReleaseEvent = { kind: 'releasedAgain' | 'usedAfterRelease' | 'releasedWhileHeld'; site: TSESTree.CallExpression };
 
 /** One checkout as leaked-client and double-release both see it. */
 export interface CheckoutFlow {
@@ -63,6 +66,7 @@ function createFlow(connect: TSESTree.CallExpression, holder: ClientHolder): Che
         observer: {
           releasedAgain: (site) => void events.push({ kind: 'releasedAgain', site }),
           usedAfterRelease: (site) => void events.push({ kind: 'usedAfterRelease', site }),
+          releasedWhileHeld: (site) => void events.push({ kind: 'releasedWhileHeld', site }),
         },
       };
       const leaks =

@@ -79,6 +79,8 @@ export interface ReleaseObserver {
   releasedAgain(site: TSESTree.CallExpression): void;
   /** A method call on the client on a path where it was already released. */
   usedAfterRelease(site: TSESTree.CallExpression): void;
+  /** A release call on a path where the client is still held: removing that call would leak it there. */
+  releasedWhileHeld?(site: TSESTree.CallExpression): void;
 }
 
 /** Facts per status and kind of cause kept at one program point; more causes add nothing to the report. */
@@ -424,6 +426,7 @@ class Interpreter {
   private call(node: TSESTree.CallExpression, facts: Fact[]): Outcome {
     if (isReleaseCall(node, this.client)) {
       if (facts.some((fact) => fact.status === 'released')) this.client.observer?.releasedAgain(node);
+      if (facts.some((fact) => fact.status === 'held')) this.client.observer?.releasedWhileHeld?.(node);
       return { normal: facts.map(release), exits: [] };
     }
     if (isClientMethodCall(node, this.client) && facts.some((fact) => fact.status === 'released')) this.client.observer?.usedAfterRelease(node);

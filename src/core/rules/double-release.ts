@@ -1,10 +1,10 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { checkoutFlow, type ClientHolder } from '../checkoutFlow';
 import { isClient } from '../clientUse';
-import { enclosingFunction, isFunction, outerExpression } from '../functions';
+import { contains, enclosingFunction, isFunction, isInNestedFunction, outerExpression } from '../functions';
 import { propertyName, unwrap } from '../pgModel';
 import { walk } from '../traverse';
-import { defineRule, type RelatedInfo, type RuleContext } from '../types';
+import { defineRule, type Fix, type RelatedInfo, type RuleContext, type TextEdit } from '../types';
 
 type Node = TSESTree.Node;
 
@@ -21,15 +21,17 @@ export default defineRule({
       used: '{{call}} runs after the client was released on this path: the connection may already be lent to someone else.',
       end: '{{call}} closes a connection that belongs to the pool: give it back with {{client}}.release(), or {{client}}.release(true) to have the pool discard it.',
     },
-    hasFixes: false,
+    hasFixes: true,
     defaultSeverity: 'warning',
   },
   create(ctx) {
     function check(connect: TSESTree.CallExpression, holder: ClientHolder): void {
       const flow = checkoutFlow(connect, holder);
       const events = new Map<TSESTree.CallExpression, Event>();
+      const releasedWhileHeld = new Set<TSESTree.CallExpression>();
       for (const { kind, site } of flow.run().events) {
-        if (kind === 'releasedAgain') events.set(site, 'again');
+        if (kind === 'releasedWhileHeld') releasedWhileHeld.add(site);
+        else if (kind === 'releasedAgain') events.set(site, 'again');
         // `client.end()` has a finding of its own, released or not.
         else if (!events.has(site) && !isEndCall(site)) events.set(site, 'used');
       }
@@ -40,7 +42,8 @@ export default defineRule({
         const earlier = sites.filter((other) => other !== site && other.range[1] <= site.range[0]).pop();
         const related: RelatedInfo[] = earlier ? [{ range: earlier.range, message: 'Released here first on that path.' }] : [];
         const call = `${calleeText(ctx, site)}()`;
-        ctx.report({ node: site, messageId: event, data: { release: call, call }, related });
+        const fix = event === 'again' ? (keepFinallyFix(ctx, site, sites) ?? (releasedWhileHeld.has(site) ? undefined : removeFix(ctx, site))) : undefined;
+        ctx.report({ node: site, messageId: event, data: { release: call, call }, related, fixes: fix ? [fix] : [] });
       }
       if (holder.name) reportEnds(scope, holder.name);
     }
@@ -112,6 +115,64 @@ function inEventListener(site: Node, scope: Node): boolean {
     }
   }
   return false;
+}
+
+/**
+ * A release written directly in a `finally` runs on every path: the releases of the same client in that
+ * `try` and its `catch` can go. Only when each of them is a plain `client.release()` statement written
+ * in the same function: one with an error, `release(err)`, asks the pool to discard the client, and
+ * dropping it would change that.
+ */
+function keepFinallyFix(ctx: RuleContext, site: TSESTree.CallExpression, sites: readonly Node[]): Fix | undefined {
+  const statement = releaseStatement(site);
+  const block = statement?.parent;
+  const tryStatement = block?.parent;
+  if (block?.type !== 'BlockStatement' || tryStatement?.type !== 'TryStatement' || tryStatement.finalizer !== block) return undefined;
+  const covered = (node: Node) => contains(tryStatement.block, node) || (tryStatement.handler !== null && contains(tryStatement.handler, node));
+  const earlier = sites.filter((other) => other !== site && covered(other));
+  if (earlier.length === 0) return undefined;
+  const statements = earlier.map((other) =>
+    other.type === 'CallExpression' && other.arguments.length === 0 && sameCallee(ctx, other, site) && !isInNestedFunction(other, tryStatement)
+      ? releaseStatement(other)
+      : undefined,
+  );
+  if (!statements.every(isPresent)) return undefined;
+  return { title: 'Release only in the finally block', edits: statements.map((other) => removeStatement(ctx, other)) };
+}
+
+/** A plain release that runs only where the client was already released on every path: removing it is safe. */
+function removeFix(ctx: RuleContext, site: TSESTree.CallExpression): Fix | undefined {
+  const statement = site.arguments.length === 0 ? releaseStatement(site) : undefined;
+  if (!statement) return undefined;
+  return { title: `Remove the second ${calleeText(ctx, site)}()`, edits: [removeStatement(ctx, statement)] };
+}
+
+/** `client.release();` as a statement of its own in a block, which can go without leaving a hole in the syntax. */
+function releaseStatement(call: TSESTree.CallExpression): TSESTree.ExpressionStatement | undefined {
+  const statement = call.parent;
+  if (statement?.type !== 'ExpressionStatement' || statement.expression !== call) return undefined;
+  const parent = statement.parent;
+  return parent?.type === 'BlockStatement' || parent?.type === 'Program' || parent?.type === 'SwitchCase' ? statement : undefined;
+}
+
+/** Removes a statement, with its line when nothing else is on it. */
+function removeStatement(ctx: RuleContext, statement: Node): TextEdit {
+  const { text } = ctx;
+  const lineStart = ctx.lineStarts[ctx.lineOf(statement.range[0]) - 1];
+  const newline = text.indexOf('\n', statement.range[1]);
+  const lineEnd = newline === -1 ? text.length : newline + 1;
+  const alone = text.slice(lineStart, statement.range[0]).trim() === '' && text.slice(statement.range[1], lineEnd).trim() === '';
+  if (alone) return { range: [lineStart, lineEnd], text: '' };
+  const trailing = /^[ \t]*/.exec(text.slice(statement.range[1]))?.[0].length ?? 0;
+  return { range: [statement.range[0], statement.range[1] + trailing], text: '' };
+}
+
+function sameCallee(ctx: RuleContext, a: TSESTree.CallExpression, b: TSESTree.CallExpression): boolean {
+  return calleeText(ctx, a) === calleeText(ctx, b);
+}
+
+function isPresent<T>(value: T | undefined): value is T {
+  return value !== undefined;
 }
 
 function isEndCall(call: TSESTree.CallExpression): boolean {

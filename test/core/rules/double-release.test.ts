@@ -4,6 +4,7 @@ import { runRuleTests, type RuleCases } from '../ruleTester';
 const AGAIN = /runs again on a path where the client was already released/;
 const USED = /runs after the client was released on this path/;
 const FIRST = 'Released here first on that path.';
+const KEEP_FINALLY = 'Release only in the finally block';
 
 const valid: RuleCases['valid'] = [
   {
@@ -327,6 +328,25 @@ export async function findUser(id: string) {
         message:
           'client.release() runs again on a path where the client was already released: pg-pool throws "Release called on client which has already been released to the pool."',
         related: [{ line: 9, column: 5, message: FIRST }],
+        fixes: [
+          {
+            title: KEEP_FINALLY,
+            output: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function findUser(id: string) {
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query('SELECT * FROM users WHERE id = $1', [id]);
+    return rows[0];
+  } finally {
+    client.release();
+  }
+}
+`,
+          },
+        ],
       },
     ],
   },
@@ -347,7 +367,33 @@ export async function save(valid: boolean, name: string) {
   client.release();
 }
 `,
-    errors: [{ line: 13, column: 3, message: AGAIN, related: [{ line: 11, column: 5, message: FIRST }] }],
+    errors: [
+      {
+        line: 13,
+        column: 3,
+        message: AGAIN,
+        related: [{ line: 11, column: 5, message: FIRST }],
+        fixes: [
+          {
+            title: 'Remove the second client.release()',
+            output: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function save(valid: boolean, name: string) {
+  const client = await pool.connect();
+  await client.query('INSERT INTO drafts (name) VALUES ($1)', [name]);
+  if (valid) {
+    client.release();
+  } else {
+    client.release(true);
+  }
+}
+`,
+          },
+        ],
+      },
+    ],
   },
   {
     name: 'release on one branch, then unconditionally',
@@ -633,6 +679,174 @@ export async function transfer(from: number, to: number, amount: number) {
 }
 `,
     errors: [{ line: 17, column: 5, message: AGAIN, related: [{ line: 14, column: 5, message: FIRST }] }],
+  },
+  {
+    name: 'release in try, in catch and in finally: the finally one stays',
+    code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function latestPosts(limit: number) {
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query('SELECT * FROM posts ORDER BY created_at DESC LIMIT $1', [limit]);
+    client.release();
+    return rows;
+  } catch (err) {
+    client.release();
+    console.error('latestPosts failed', err);
+    return [];
+  } finally {
+    client.release();
+  }
+}
+`,
+    errors: [
+      {
+        line: 16,
+        column: 5,
+        message: AGAIN,
+        related: [{ line: 12, column: 5, message: FIRST }],
+        fixes: [
+          {
+            title: KEEP_FINALLY,
+            output: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function latestPosts(limit: number) {
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query('SELECT * FROM posts ORDER BY created_at DESC LIMIT $1', [limit]);
+    return rows;
+  } catch (err) {
+    console.error('latestPosts failed', err);
+    return [];
+  } finally {
+    client.release();
+  }
+}
+`,
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'an early return that releases inside the try, and the finally (JavaScript, double quotes)',
+    fileName: 'sessions.js',
+    code: `const { Pool } = require("pg");
+
+const pool = new Pool();
+
+async function findSession(token) {
+  const conn = await pool.connect();
+  try {
+    const { rows } = await conn.query("SELECT * FROM sessions WHERE token = $1", [token]);
+    if (rows.length === 0) {
+      conn.release();
+      return null;
+    }
+    return rows[0];
+  } finally {
+    conn.release();
+  }
+}
+
+module.exports = { findSession };
+`,
+    errors: [
+      {
+        line: 15,
+        column: 5,
+        message: /^conn\.release\(\) runs again/,
+        related: [{ line: 10, column: 7, message: FIRST }],
+        fixes: [
+          {
+            title: KEEP_FINALLY,
+            output: `const { Pool } = require("pg");
+
+const pool = new Pool();
+
+async function findSession(token) {
+  const conn = await pool.connect();
+  try {
+    const { rows } = await conn.query("SELECT * FROM sessions WHERE token = $1", [token]);
+    if (rows.length === 0) {
+      return null;
+    }
+    return rows[0];
+  } finally {
+    conn.release();
+  }
+}
+
+module.exports = { findSession };
+`,
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'released, logged, released again: the second release goes',
+    code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function countOrders(logger: { info(message: string): void }) {
+  const client = await pool.connect();
+  const { rows } = await client.query('SELECT count(*) AS n FROM orders');
+  client.release();
+  logger.info(\`counted \${rows[0].n} orders\`);
+  client.release();
+  return Number(rows[0].n);
+}
+`,
+    errors: [
+      {
+        line: 10,
+        column: 3,
+        message: AGAIN,
+        related: [{ line: 8, column: 3, message: FIRST }],
+        fixes: [
+          {
+            title: 'Remove the second client.release()',
+            output: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function countOrders(logger: { info(message: string): void }) {
+  const client = await pool.connect();
+  const { rows } = await client.query('SELECT count(*) AS n FROM orders');
+  client.release();
+  logger.info(\`counted \${rows[0].n} orders\`);
+  return Number(rows[0].n);
+}
+`,
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'release(true) in the try and release() in finally: no fix, the try discards the client on purpose',
+    code: `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function resetSession(id: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('SET search_path TO tenant_' + id);
+    await client.query('DELETE FROM carts WHERE stale');
+    client.release(true);
+  } finally {
+    client.release();
+  }
+}
+`,
+    errors: [{ line: 12, column: 5, message: AGAIN, related: [{ line: 10, column: 5, message: FIRST }] }],
   },
   {
     name: 'release in a switch case falling through to another release',
