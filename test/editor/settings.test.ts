@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { EXPECTED } from './expectations';
-import { activatePoolLens, openFile, waitForDiagnostics, waitForRule, waitForRuleGone, ruleOf, withWorkspaceSetting } from './support/editor';
+import { activatePoolLens, openFile, poolLensDiagnostics, waitForDiagnostics, waitForRule, waitForRuleGone, ruleOf, withWorkspaceSetting } from './support/editor';
 
 const leak = EXPECTED.find((expected) => expected.ruleId === 'leaked-client')!;
 const perRequest = EXPECTED.find((expected) => expected.ruleId === 'pool-per-request')!;
@@ -35,6 +35,18 @@ suite('Rule severities from settings', () => {
       );
     });
   }
+
+  test('poolLens.connectionBudget reaches pool-config: a pool without max is flagged under a budget below 10, and not once it is removed', async () => {
+    // src/poolConfig.ts sets no max, so pg's default of 10 applies.
+    const editor = await openFile('src/poolConfig.ts');
+    const overBudget = (list: vscode.Diagnostic[]) => list.some((d) => ruleOf(d) === 'pool-config' && d.message.includes('connection budget of 4'));
+    await waitForRule(editor.document.uri, 'pool-config');
+    assert.equal(overBudget(poolLensDiagnostics(editor.document.uri)), false, 'no budget check before the setting');
+    await withWorkspaceSetting('poolLens.connectionBudget', 4, async () => {
+      await waitForDiagnostics(editor.document.uri, 'the max-over-budget finding', overBudget);
+    });
+    await waitForDiagnostics(editor.document.uri, 'the max-over-budget finding gone', (list) => !overBudget(list));
+  });
 
   test('the workspace .vscode/settings.json is read: pool-per-request is raised to Error', async () => {
     const editor = await openFile(perRequest.file);
