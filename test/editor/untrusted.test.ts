@@ -91,11 +91,11 @@ suite(UNTRUSTED_SUITE, () => {
     await api.livePools.refresh();
     await sleep(SETTLE_MS);
 
-    assert.equal(api.livePools.state.status, 'untrusted');
+    assert.equal(connections, 0, 'no connection reached the listener');
     assert.deepEqual(api.livePools.state.domains, [], 'no pool was resolved, so nothing from .env was taken in');
+    assert.equal(api.livePools.state.status, 'untrusted');
     assert.deepEqual(api.livePools.state.problems, []);
     assert.deepEqual((await api.poolsTree.getChildren()) ?? [], [], 'an empty tree, so the view shows its "trust this workspace" welcome');
-    assert.equal(connections, 0, 'no connection reached the listener');
     assert.ok(!JSON.stringify(api.livePools.state).includes(PASSWORD));
   });
 });
