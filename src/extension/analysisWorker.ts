@@ -19,7 +19,7 @@ port.on('message', (request: AnalysisRequest) => {
 
 function answer(modules: typeof import('./coreModules'), request: AnalysisRequest): AnalysisReply {
   try {
-    return { id: request.id, findings: modules.analyze(request.text, request.fileName, request.options) };
+    return { id: request.id, analysis: modules.analyzeFile(request.text, request.fileName, request.options) };
   } catch (error) {
     if (error instanceof modules.ParseFailure) {
       const { reason, offset, line, column } = error;

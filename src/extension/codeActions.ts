@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Fix } from '../core/types';
-import { CommandId } from './constants';
+import { CommandId, DIAGNOSTIC_SOURCE } from './constants';
 import { ruleIdOf, toRange } from './convert';
 import type { FindingStore } from './findingStore';
 
@@ -24,7 +24,16 @@ export class PoolLensCodeActions implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
       const ruleId = ruleIdOf(diagnostic);
-      if (ruleId === undefined) continue;
+      if (ruleId === undefined) {
+        const unused = diagnostic.source === DIAGNOSTIC_SOURCE ? this.findings.findUnusedSuppression(document, diagnostic.range) : undefined;
+        if (unused) {
+          const action = fixAction(document, diagnostic, unused.fix);
+          // Removing a comment changes nothing at run time, so this one may be the preferred fix.
+          action.isPreferred = true;
+          actions.push(action);
+        }
+        continue;
+      }
       const finding = this.findings.find(document, diagnostic.range, ruleId);
       for (const fix of finding?.fixes ?? []) actions.push(fixAction(document, diagnostic, fix));
       actions.push(disableAction(document, diagnostic, ruleId));

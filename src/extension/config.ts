@@ -29,21 +29,28 @@ export class Config implements vscode.Disposable {
     return this.section(scope).get<boolean>('enable', true) !== false;
   }
 
-  /** Per-rule severities; entries with an unknown rule id or severity are logged once and ignored. */
+  /**
+   * Per-rule severities the user set in user, workspace or folder settings (the later wins), without the
+   * defaults package.json declares: a rule left unset takes its severity from the project's config file,
+   * else its default. Entries with an unknown rule id or severity are logged once and ignored.
+   */
   rules(scope?: vscode.Uri): Partial<Record<RuleId, SeveritySetting>> {
-    const raw = this.section(scope).get<unknown>('rules', {});
+    const inspected = this.section(scope).inspect<unknown>('rules');
     const rules: Partial<Record<RuleId, SeveritySetting>> = {};
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      this.warnOnce('rules', `Setting ${CONFIG_SECTION}.rules must be an object of rule id → off/info/warning/error; using the defaults.`);
-      return rules;
-    }
-    for (const [id, value] of Object.entries(raw)) {
-      if (!(RULE_IDS as readonly string[]).includes(id)) {
-        this.warnOnce(`rule:${id}`, `Setting ${CONFIG_SECTION}.rules names an unknown rule '${id}'; known rules: ${RULE_IDS.join(', ')}.`);
-      } else if (typeof value !== 'string' || !SEVERITY_SETTINGS.includes(value)) {
-        this.warnOnce(`severity:${id}:${String(value)}`, `Setting ${CONFIG_SECTION}.rules.${id} must be off, info, warning or error; using the rule's default.`);
-      } else {
-        rules[id as RuleId] = value as SeveritySetting;
+    for (const raw of [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue]) {
+      if (raw === undefined) continue;
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+        this.warnOnce('rules', `Setting ${CONFIG_SECTION}.rules must be an object of rule id → off/info/warning/error; using the defaults.`);
+        continue;
+      }
+      for (const [id, value] of Object.entries(raw)) {
+        if (!(RULE_IDS as readonly string[]).includes(id)) {
+          this.warnOnce(`rule:${id}`, `Setting ${CONFIG_SECTION}.rules names an unknown rule '${id}'; known rules: ${RULE_IDS.join(', ')}.`);
+        } else if (typeof value !== 'string' || !SEVERITY_SETTINGS.includes(value)) {
+          this.warnOnce(`severity:${id}:${String(value)}`, `Setting ${CONFIG_SECTION}.rules.${id} must be off, info, warning or error; using the rule's default.`);
+        } else {
+          rules[id as RuleId] = value as SeveritySetting;
+        }
       }
     }
     return rules;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ruleDocsUrl } from '../core/docs';
+import type { UnusedSuppression } from '../core/suppressions';
 import type { Finding, Range, Severity } from '../core/types';
 import { DIAGNOSTIC_SOURCE } from './constants';
 
@@ -19,6 +20,17 @@ export function toDiagnostic(finding: Finding, document: vscode.TextDocument): v
       (related) => new vscode.DiagnosticRelatedInformation(new vscode.Location(document.uri, toRange(document, related.range)), related.message),
     );
   }
+  return diagnostic;
+}
+
+/**
+ * A suppression comment that suppresses nothing: a faded Hint (no squiggle, no Problems entry by default),
+ * like unused code. It has no rule id as its code, so no "Disable … for this line" is offered for it.
+ */
+export function unusedSuppressionDiagnostic(suppression: UnusedSuppression, document: vscode.TextDocument): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(toRange(document, suppression.range), suppression.message, vscode.DiagnosticSeverity.Hint);
+  diagnostic.source = DIAGNOSTIC_SOURCE;
+  diagnostic.tags = [vscode.DiagnosticTag.Unnecessary];
   return diagnostic;
 }
 

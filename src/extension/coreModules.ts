@@ -4,7 +4,7 @@
  * activation must not pay for: nothing else in src/extension may import these modules statically.
  * esbuild.mjs bundles this module on its own as dist/core.js, so activation does not even read it.
  */
-export { analyze } from '../core/analyze';
+export { analyze, analyzeFile } from '../core/analyze';
 export { isSourceFile, ParseFailure } from '../core/parse';
 export { readScriptModuleKeys } from '../workspace/packageScripts';
 export { ProjectIndex } from '../workspace/projectIndex';

@@ -1,13 +1,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AnalyzeOptions, Finding } from '../core/types';
+import type { FileAnalysis } from '../core/analyze';
+import { mergeWithSettings } from '../core/projectConfig';
+import type { AnalyzeOptions } from '../core/types';
 import type { Config } from './config';
 import { DIAGNOSTIC_SOURCE, LINTED_LANGUAGES, LINTED_SCHEMES } from './constants';
-import { toDiagnostic } from './convert';
+import { toDiagnostic, unusedSuppressionDiagnostic } from './convert';
 import type { FindingStore } from './findingStore';
 import { loadCore, type Core } from './lazyCore';
 import { errorText, type Log } from './log';
 import { OFF_THREAD_MIN_LENGTH, OffThreadAnalyzer, OffThreadParseFailure, WorkerUnavailable } from './offThreadAnalysis';
+import type { ProjectConfigs } from './projectConfigs';
 import type { WorkspaceProjectFacts } from './projectFacts';
 
 /**
@@ -26,6 +29,7 @@ export class DiagnosticsProvider implements vscode.Disposable {
     private readonly log: Log,
     private readonly findings: FindingStore,
     private readonly project: WorkspaceProjectFacts,
+    private readonly projectConfigs: ProjectConfigs,
   ) {
     this.disposables = [
       this.collection,
@@ -37,6 +41,7 @@ export class DiagnosticsProvider implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
       config.onDidChangeAnalysisSettings(() => this.analyzeOpenDocuments()),
       project.onDidChange(() => this.analyzeOpenDocuments()),
+      projectConfigs.onDidChange(() => this.analyzeOpenDocuments()),
     ];
     this.analyzeOpenDocuments();
   }
@@ -52,16 +57,17 @@ export class DiagnosticsProvider implements vscode.Disposable {
     const version = document.version;
     const core = await loadCore();
     const project = this.project.factsFor(document.uri);
+    // Settings the user set explicitly win over the project's config file, rule by rule (README: Project configuration).
+    const { rules, ruleOptions } = mergeWithSettings(await this.projectConfigs.configFor(document.uri), {
+      rules: this.config.rules(document.uri),
+      ruleOptions: this.config.ruleOptions(document.uri),
+    });
     // A newer edit or a close while the analyzer loaded: that event analyses (or clears) instead.
     if (document.isClosed || document.version !== version) return this.collection.get(document.uri) ?? [];
 
-    let findings: Finding[];
+    let analysis: FileAnalysis;
     try {
-      findings = await this.runAnalysis(core, document.getText(), analysisFileName(document), {
-        rules: this.config.rules(document.uri),
-        project,
-        ruleOptions: this.config.ruleOptions(document.uri),
-      });
+      analysis = await this.runAnalysis(core, document.getText(), analysisFileName(document), { rules, project, ruleOptions });
     } catch (error) {
       if (error instanceof core.ParseFailure || error instanceof OffThreadParseFailure) {
         const { line, column, reason } = error instanceof OffThreadParseFailure ? error.detail : error;
@@ -73,9 +79,10 @@ export class DiagnosticsProvider implements vscode.Disposable {
     }
     // A newer edit or a close while the worker thread analysed: that event analyses (or clears) instead.
     if (document.isClosed || document.version !== version) return this.collection.get(document.uri) ?? [];
-    const entries = findings.map((finding) => ({ finding, diagnostic: toDiagnostic(finding, document) }));
-    this.findings.record(document, entries);
-    const diagnostics = entries.map((entry) => entry.diagnostic);
+    const entries = analysis.findings.map((finding) => ({ finding, diagnostic: toDiagnostic(finding, document) }));
+    const unused = analysis.unusedSuppressions.map((suppression) => ({ suppression, diagnostic: unusedSuppressionDiagnostic(suppression, document) }));
+    this.findings.record(document, entries, unused);
+    const diagnostics = [...entries, ...unused].map((entry) => entry.diagnostic);
     this.collection.set(document.uri, diagnostics);
     return diagnostics;
   }
@@ -92,7 +99,7 @@ export class DiagnosticsProvider implements vscode.Disposable {
    * Large documents are analysed on a worker thread, so parsing them does not block the extension host;
    * small ones, and all of them when the worker cannot run, are analysed here.
    */
-  private async runAnalysis(core: Core, text: string, fileName: string, options: AnalyzeOptions): Promise<Finding[]> {
+  private async runAnalysis(core: Core, text: string, fileName: string, options: AnalyzeOptions): Promise<FileAnalysis> {
     if (text.length >= OFF_THREAD_MIN_LENGTH && this.offThread.available) {
       try {
         return await this.offThread.analyze(text, fileName, options);
@@ -101,7 +108,7 @@ export class DiagnosticsProvider implements vscode.Disposable {
         this.log.warn(`The analysis worker thread is unavailable (${error.message}); large files are analysed on the main thread.`);
       }
     }
-    return core.analyze(text, fileName, options);
+    return core.analyzeFile(text, fileName, options);
   }
 
   private analyzeOpenDocuments(): void {

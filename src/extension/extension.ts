@@ -9,6 +9,7 @@ import { LivePools } from './livePools';
 import { createLog } from './log';
 import { modalConfirm, registerPoolsCommands, type Confirm } from './poolsCommands';
 import { PoolsTreeProvider } from './poolsTree';
+import { ProjectConfigs } from './projectConfigs';
 import { WorkspaceProjectFacts } from './projectFacts';
 import { registerShowRuleDocs } from './ruleDocs';
 import { PasswordStore } from './secrets';
@@ -43,13 +44,15 @@ export function activate(context: vscode.ExtensionContext): PoolLensApi {
   const config = new Config(log);
   const findings = new FindingStore();
   const project = new WorkspaceProjectFacts(log);
-  const diagnostics = new DiagnosticsProvider(config, log, findings, project);
+  const projectConfigs = new ProjectConfigs(log);
+  const diagnostics = new DiagnosticsProvider(config, log, findings, project, projectConfigs);
   const selector = [...LINTED_SCHEMES].flatMap((scheme) => Object.keys(LINTED_LANGUAGES).map((language) => ({ scheme, language })));
 
   context.subscriptions.push(
     log,
     config,
     project,
+    projectConfigs,
     diagnostics,
     vscode.languages.registerCodeActionsProvider(selector, new PoolLensCodeActions(findings), {
       providedCodeActionKinds: PoolLensCodeActions.providedCodeActionKinds,

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { AnalyzeOptions, Finding } from '../core/types';
+import type { FileAnalysis } from '../core/analyze';
+import type { AnalyzeOptions } from '../core/types';
 
 /**
  * Documents at least this long (about 250 lines) are analysed on the worker thread: on a busy machine
@@ -16,7 +17,7 @@ export interface AnalysisRequest {
 }
 
 export type AnalysisReply =
-  | { id: number; findings: Finding[] }
+  | { id: number; analysis: FileAnalysis }
   | { id: number; parseFailure: { reason: string; offset: number; line: number; column: number } }
   | { id: number; error: string };
 
@@ -36,7 +37,7 @@ export class OffThreadParseFailure extends Error {
 export class OffThreadAnalyzer {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (findings: Finding[]) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (analysis: FileAnalysis) => void; reject: (error: Error) => void }>();
   private broken: Error | undefined;
 
   constructor(private readonly script = path.join(__dirname, 'analysisWorker.js')) {}
@@ -45,11 +46,11 @@ export class OffThreadAnalyzer {
     return this.broken === undefined;
   }
 
-  analyze(text: string, fileName: string, options: AnalyzeOptions): Promise<Finding[]> {
+  analyze(text: string, fileName: string, options: AnalyzeOptions): Promise<FileAnalysis> {
     if (this.broken) return Promise.reject(new WorkerUnavailable(this.broken.message));
     const worker = this.start();
     const id = this.nextId++;
-    return new Promise<Finding[]>((resolve, reject) => {
+    return new Promise<FileAnalysis>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, text, fileName, options } satisfies AnalysisRequest);
     });
@@ -79,7 +80,7 @@ export class OffThreadAnalyzer {
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
     this.pending.delete(reply.id);
-    if ('findings' in reply) waiting.resolve(reply.findings);
+    if ('analysis' in reply) waiting.resolve(reply.analysis);
     else if ('parseFailure' in reply) waiting.reject(new OffThreadParseFailure(reply.parseFailure));
     else waiting.reject(new Error(reply.error));
   }

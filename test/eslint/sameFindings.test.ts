@@ -47,8 +47,9 @@ describe('pool-lens/eslint and pool-lens lint agree (built plugin and CLI)', fun
     const found: Array<{ file: string; line: number; column: number; ruleId: string }> = [];
     for (const result of results) {
       for (const message of result.messages) {
-        assert.ok(message.ruleId?.startsWith('pool-lens/'), `${result.filePath}: ${message.message}`);
-        found.push({ file: result.filePath, line: message.line, column: message.column, ruleId: message.ruleId.slice('pool-lens/'.length) });
+        const ruleId = message.ruleId ?? '';
+        assert.ok(ruleId.startsWith('pool-lens/'), `${result.filePath}: ${message.message}`);
+        found.push({ file: result.filePath, line: message.line, column: message.column, ruleId: ruleId.slice('pool-lens/'.length) });
       }
     }
     return keys(found);
