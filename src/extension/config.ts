@@ -100,6 +100,11 @@ export class Config implements vscode.Disposable {
     return this.milliseconds('idleCheckoutWarnMs', LIVE_DEFAULTS.idleCheckoutWarnMs);
   }
 
+  /** `poolLens.checkoutWarnMs`: a checkout the app holds this long is listed under its pool in the Pools view. */
+  checkoutWarnMs(): number {
+    return this.milliseconds('checkoutWarnMs', LIVE_DEFAULTS.checkoutWarnMs);
+  }
+
   /** `poolLens.sizing.instances`: processes running a pool at once, one number for all or per pool name; default 1. */
   sizingInstances(domain: string): number {
     const value = this.section(undefined).get<unknown>('sizing.instances', 1);
@@ -109,11 +114,6 @@ export class Config implements vscode.Disposable {
 
   /** `poolLens.sizing.headroom`: slots kept free for admin sessions; undefined means the sizing default. */
   sizingHeadroom(): number | undefined {
-  /** `poolLens.checkoutWarnMs`: a checkout the app holds this long is listed under its pool in the Pools view. */
-  checkoutWarnMs(): number {
-    return this.milliseconds('checkoutWarnMs', LIVE_DEFAULTS.checkoutWarnMs);
-  }
-
     return this.wholeNumber('sizing.headroom', 0);
   }
 
