@@ -1,12 +1,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { analyzeFile } from '../core/analyze';
 import { ParseFailure } from '../core/parse';
 import type { AnalyzeOptions } from '../core/types';
 import { findNearestPackageJson, readScriptModuleKeys } from '../workspace/packageScripts';
 import { ProjectConfigError, ProjectConfigLoader, type LoadedProjectConfig } from '../workspace/projectConfigFile';
 import { ProjectIndex } from '../workspace/projectIndex';
 import { LINT_USAGE, parseLintArgs, UsageError } from './args';
+import { EarlyAnalyses } from './earlyAnalyses';
 import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, type CliCommand, type CliIo } from './io';
 import { formatReport, reportFindings, reportUnusedSuppressions, type ReportedFinding, type ReportedSuppression } from './lintReport';
 import { collectTargets, InputError, reasonOf, type LintTarget } from './lintTargets';
@@ -61,7 +61,13 @@ async function lintWith(options: Pick<AnalyzeOptions, 'gate'>, argv: readonly st
   const configProblems = new Set([...configs.values()].flatMap((loaded) => loaded?.problems ?? []));
   for (const problem of configProblems) io.stderr(`pool-lens lint: ${problem}\n`);
 
-  const index = new ProjectIndex(async (file) => texts.get(file) ?? fs.readFile(file, 'utf8'));
+  const optionsFor = (file: string): AnalyzeOptions => {
+    const config = configs.get(file)?.config;
+    return { ...options, rules: config?.rules, ruleOptions: config?.ruleOptions };
+  };
+  // Files the index parses are analysed from that parse (see EarlyAnalyses): each file is parsed once.
+  const early = new EarlyAnalyses(optionsFor);
+  const index = new ProjectIndex(async (file) => texts.get(file) ?? fs.readFile(file, 'utf8'), early.onParsed);
   index.setScriptFiles(scriptKeys);
   // Problems here resurface (once per file) when the file itself is analysed below.
   await index.addFiles(targets.map((target) => target.absolute));
@@ -72,10 +78,9 @@ async function lintWith(options: Pick<AnalyzeOptions, 'gate'>, argv: readonly st
   const sarif = args.format === 'sarif' ? new SarifLog() : undefined;
   for (const target of targets) {
     const text = texts.get(target.absolute)!;
-    const config = configs.get(target.absolute)?.config;
     let analysis;
     try {
-      analysis = analyzeFile(text, target.absolute, { ...options, project, rules: config?.rules, ruleOptions: config?.ruleOptions });
+      analysis = early.analyze(text, target.absolute, project);
     } catch (error) {
       io.stderr(`${describeFailure(target.display, error)}\n`);
       continue;

@@ -33,7 +33,16 @@ export class FactsProbe {
 
   /** Whether `facts` answer every question asked so far as the probed facts did. */
   answersSame(facts: ProjectFacts): boolean {
-    return this.questions.every((question) => fingerprint(question.ask(facts)) === question.answer);
+    return sameAnswers(this.questions, facts);
+  }
+
+  /**
+   * The questions asked so far as a check that holds no reference to the probed facts, for keeping
+   * beside a result while the facts change (every snapshot kept alive would be a copy of the facts).
+   */
+  check(): (facts: ProjectFacts) => boolean {
+    const questions = [...this.questions];
+    return (facts) => sameAnswers(questions, facts);
   }
 
   private record(ask: (facts: ProjectFacts) => unknown, answer: unknown): void {
@@ -59,6 +68,10 @@ export class FactsProbe {
       },
     });
   }
+}
+
+function sameAnswers(questions: readonly Question[], facts: ProjectFacts): boolean {
+  return questions.every((question) => fingerprint(question.ask(facts)) === question.answer);
 }
 
 /** A string equal for equal contents: sets and maps in sorted order, arrays in their order. */

@@ -1,3 +1,4 @@
+import type { ParsedText } from '../core/analyze';
 import { summarizeModule, type ModuleSummary } from '../core/moduleSummary';
 import { moduleKey, resolveSpecifier, type ProjectFacts } from '../core/project';
 import { errorListenerFacts, sameErrorListenerFacts, type ErrorListenerFacts } from './errorListenerFacts';
@@ -5,6 +6,12 @@ import { relativeSpecifiers } from './relativeSpecifiers';
 
 /** Reads a file's current text; rejects when the file cannot be read. */
 export type ReadSource = (file: string) => Promise<string>;
+
+/**
+ * Called with each parse the index makes, and the facts the file was summarised with, so that a caller
+ * about to analyse the same text can do so without parsing it again (the CLI).
+ */
+export type OnParsed = (file: string, text: string, parsed: ParsedText, facts: ProjectFacts) => void;
 
 /** A file the index could not summarise; it counts as exporting no pool. */
 export interface IndexProblem {
@@ -45,7 +52,10 @@ export class ProjectIndex {
   /** The last snapshot handed out; dropped whenever the facts change. */
   private snapshot: ProjectFacts | undefined;
 
-  constructor(private readonly readSource: ReadSource) {}
+  constructor(
+    private readonly readSource: ReadSource,
+    private readonly onParsed?: OnParsed,
+  ) {}
 
   get size(): number {
     return this.modules.size;
@@ -150,7 +160,9 @@ export class ProjectIndex {
   private store(file: string, text: string, problems: IndexProblem[]): void {
     let summary: ModuleSummary;
     try {
-      summary = summarizeModule(text, file, this.facts());
+      const facts = this.facts();
+      const onParsed = this.onParsed;
+      summary = summarizeModule(text, file, facts, onParsed && ((ast, nodes) => onParsed(file, text, { ast, nodes }, facts)));
     } catch (error) {
       problems.push({ file, reason: messageOf(error) });
       summary = EMPTY_SUMMARY;
