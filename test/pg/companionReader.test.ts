@@ -101,7 +101,7 @@ describe('runtime companion reader against a real instrumented app', function ()
   async function answer(): Promise<CompanionAnswer> {
     return eventually('the companion to answer with the waiting caller', async () => {
       const readings = await readCompanions(workspace);
-      const reading = readings.find((r) => r.pid === app?.pid || (r.ok && r.endpoint.pid === app?.pid));
+      const reading = readings.find((r) => (r.ok ? r.endpoint.pid : r.pid) === app?.pid);
       if (reading && !reading.ok) throw new Error(reading.problem);
       return reading?.ok && reading.snapshot.pools[0]?.waitingCount === 1 ? reading : undefined;
     }, 200);
