@@ -86,6 +86,9 @@ describe('pool-lens lint (built CLI)', function () {
         `${await at('./src/routes/reports.ts', 'new Pool(')} pool-config`,
         `${await at('./tools/backfill-totals.ts', 'new Pool(')} pool-config`,
         `${await at('./tools/backfill-totals.ts', 'new Pool(')} pool-config`,
+        // ...and have no 'error' listener (the shared pool in src/db.ts has one).
+        `${await at('./src/routes/reports.ts', 'new Pool(')} missing-error-handler`,
+        `${await at('./tools/backfill-totals.ts', 'new Pool(')} missing-error-handler`,
       ].sort());
     });
 
@@ -183,6 +186,7 @@ describe('pool-lens lint (built CLI)', function () {
           `import { Pool } from 'pg';`,
           ``,
           `const pool = new Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 5_000, application_name: 'nightly' });`,
+          `pool.on('error', (error) => console.error('nightly pool: idle client error', error));`,
           ``,
           `export async function purgeExpiredCarts(): Promise<number> {`,
           `  const { rowCount } = await pool.query("DELETE FROM carts WHERE updated_at < now() - interval '30 days'");`,

@@ -25,7 +25,7 @@ import { DEMO_FIXTURE, envFile, prepareWorkspace } from './workspace';
 describe('npm start demo', function () {
   this.timeout(120_000);
 
-  it('the demo workspace has a leaked client, a pool per request and a script without end, and nothing in the correct route', async () => {
+  it('the demo workspace has a leaked client, a pool per request (with no error listener) and a script without end, and nothing in the correct route', async () => {
     let stdout = '';
     const code = await runLint([DEMO_FIXTURE, '--format', 'json'], { stdout: (text) => (stdout += text), stderr: () => undefined, cwd: DEMO_FIXTURE });
     assert.equal(code, 1);
@@ -36,6 +36,7 @@ describe('npm start demo', function () {
       'scripts/warm-cache.ts:1 script-without-end',
       'scripts/warm-cache.ts:2 script-without-end',
       'src/routes/posts.ts:14 leaked-client',
+      'src/routes/reports.ts:9 missing-error-handler',
       'src/routes/reports.ts:9 pool-per-request',
     ]);
   });

@@ -11,12 +11,18 @@ import {
 } from './support/editor';
 
 /**
- * The light-bulb entries for one squiggle. The fixture's squiggles do not overlap and the workspace
- * turns TypeScript's own checks off, so these are Pool Lens's alone.
+ * The light-bulb entries for one squiggle: the workspace turns TypeScript's own checks off, and where
+ * two Pool Lens squiggles cover the same code (a pool made per request has no error listener either)
+ * each action names the diagnostic it is for.
  */
 async function actionsFor(editor: vscode.TextEditor, expected: ExpectedFinding): Promise<vscode.CodeAction[]> {
   const [diagnostic] = await waitForRule(editor.document.uri, expected.ruleId);
-  return quickFixesAt(editor.document.uri, diagnostic.range);
+  const actions = await quickFixesAt(editor.document.uri, diagnostic.range);
+  return actions.filter((action) => action.diagnostics?.some((other) => ruleOf(other) === expected.ruleId && other.range.isEqual(diagnostic.range)));
+}
+
+function ruleOf(diagnostic: vscode.Diagnostic): string | number | undefined {
+  return typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
 }
 
 suite('Quick fixes', () => {
