@@ -4,17 +4,18 @@ import type { HostConfig } from '../editor/host/events';
 import { PROJECT_ROOT } from './paths';
 
 /**
- * The suite that needs an untrusted workspace. It runs only in the launcher's untrusted pass (a
- * separate editor with workspace trust on); every other suite runs only in the trusted pass.
+ * The suite of test/editor/untrusted.test.ts. Suites in `untrusted*.test.ts` run only in the
+ * launcher's untrusted pass (a separate editor with workspace trust on); the others only in the
+ * trusted pass.
  */
 export const UNTRUSTED_SUITE = 'Untrusted workspace';
 
 export type WorkspaceTrustPass = 'trusted' | 'untrusted';
 
-/** Which passes `POOL_LENS_EDITOR_GREP` (a mocha grep: a regular expression on the full title) selects. */
+/** Which passes `POOL_LENS_EDITOR_GREP` (mocha's grep: text the full title contains) selects. */
 export function selectedPasses(grep = process.env.POOL_LENS_EDITOR_GREP): WorkspaceTrustPass[] {
   if (!grep) return ['trusted', 'untrusted'];
-  return new RegExp(grep).test(`${UNTRUSTED_SUITE} `) ? ['untrusted'] : ['trusted'];
+  return UNTRUSTED_SUITE.includes(grep) || grep.startsWith(UNTRUSTED_SUITE) ? ['untrusted'] : ['trusted'];
 }
 
 /** Writes the runner's instructions into `dir`; returns the config file and the results file it names. */
@@ -26,7 +27,8 @@ export async function writeHostConfig(dir: string, runOnActivate: boolean, pass:
     projectRoot: PROJECT_ROOT,
     resultsFile,
     runOnActivate,
-    ...(pass === 'untrusted' ? { grep: UNTRUSTED_SUITE } : grep ? { grep } : { grep: UNTRUSTED_SUITE, invert: true }),
+    workspace: pass,
+    ...(grep ? { grep } : {}),
   };
   await writeFile(configFile, JSON.stringify(config, null, 2));
   return { configFile, resultsFile };

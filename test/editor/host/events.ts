@@ -19,8 +19,11 @@ export interface HostConfig {
   resultsFile: string;
   /** Only tests whose full title contains this text (like mocha's --grep). */
   grep?: string;
-  /** Run the tests `grep` does NOT match instead (mocha's --invert). */
-  invert?: boolean;
+  /**
+   * `untrusted`: the editor opened the workspace in restricted mode; only the `untrusted*.test.js`
+   * suites run. Otherwise (trust disabled) every other suite runs.
+   */
+  workspace?: 'trusted' | 'untrusted';
   /** Run the suites when the runner extension activates (code-server); the Electron launcher calls run() itself. */
   runOnActivate: boolean;
 }
