@@ -27,14 +27,16 @@ export function tlsTrust(tls: TlsSettings): TlsTrust {
       return { marker: 'not encrypted', sentence: `Not encrypted: ${setting} sends everything, the password included, in plain text. Use verify-full to encrypt and check the certificate.` };
     case 'allow':
     case 'prefer':
+      // These may also end in plain text when the server offers no TLS; the monitor does not tell which.
+      return unverified(setting, ' the connection is encrypted only if the server offers TLS, and');
     case 'no-verify':
       return unverified(setting);
   }
 }
 
-function unverified(setting: string): TlsTrust {
+function unverified(setting: string, fallback = ''): TlsTrust {
   return {
     marker: 'TLS not verified',
-    sentence: `TLS not verified: with ${setting} the server's certificate is not checked. Use verify-full (with a CA file if the server's certificate is not signed by a public CA) to check it.`,
+    sentence: `TLS not verified: with ${setting}${fallback} the server's certificate is not checked. Use verify-full (with a CA file if the server's certificate is not signed by a public CA) to check it.`,
   };
 }

@@ -31,6 +31,12 @@ describe('Pools tree: whether the server certificate is verified', () => {
     });
   }
 
+  it('says that prefer and allow may not encrypt at all, since they fall back to plain text', () => {
+    assert.match(serverNode({ mode: 'prefer' }).tooltip, /encrypted only if the server offers TLS/);
+    assert.match(serverNode({ mode: 'allow', modeSource: 'PGSSLMODE' }).tooltip, /encrypted only if the server offers TLS/);
+    assert.doesNotMatch(serverNode({ mode: 'no-verify', modeSource: 'PGSSLMODE' }).tooltip, /only if the server offers TLS/);
+  });
+
   it('marks a server with sslmode disable "not encrypted"', () => {
     const view = serverNode({ mode: 'disable', modeSource: 'BLOG_DB_SSLMODE' });
     assert.equal(view.description, '3 / 97 · not encrypted');
