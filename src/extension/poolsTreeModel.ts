@@ -213,7 +213,7 @@ export class PoolsTreeModel {
   appChildren(node: Extract<PoolsNode, { kind: 'app' }>, rows?: readonly SessionRow[]): PoolsNode[] {
     const warnMs = this.checkoutWarnMs;
     return longCheckouts(node.match.pool, warnMs).map((checkout) => {
-      const file = checkout.line !== undefined ? acquisitionPathOf(node.match, checkout) : undefined;
+      const file = checkout.line !== undefined ? acquisitionPath(node.match.companion.endpoint, checkout) : undefined;
       const flag = checkoutFlag(checkout, rows, warnMs);
       return { kind: 'checkout', id: `${node.id}#${checkout.id}`, pool: node.pool, match: node.match, checkout, ...(file ? { file } : {}), ...(flag ? { flag } : {}) };
     });
@@ -407,15 +407,11 @@ function checkoutView(node: Extract<PoolsNode, { kind: 'checkout' }>): NodeView 
     label: place ?? `checkout #${checkout.id}`,
     description: [`held ${formatAge(checkout.ageMs)}`, checkout.backendPid !== undefined ? `pid ${checkout.backendPid}` : undefined, flag?.short].filter(Boolean).join(' · '),
     tooltip: checkoutTooltip(node.match, checkout, flag),
-    icon: flag ? { id: 'warning', color: flag.kind === 'commit' ? ERROR_COLOR : WARNING_COLOR } : { id: 'debug-breakpoint-log-unverified', color: WARNING_COLOR },
+    icon: flag ? { id: 'warning', color: flag.kind === 'commit' ? ERROR_COLOR : WARNING_COLOR } : { id: 'go-to-file', color: WARNING_COLOR },
     contextValue: 'poolLens.checkout',
     collapsible: 'none',
     ...(node.file ? { command: { id: CommandId.openCheckout, title: 'Open Acquisition Line', arguments: [node.file, line, checkout.column ?? 1] } } : {}),
   };
-}
-
-function acquisitionPathOf(match: AppPoolMatch, checkout: CheckoutRecord): string | undefined {
-  return acquisitionPath(match.companion.endpoint, checkout);
 }
 
 function total(node: PoolsNode): number {
