@@ -37,8 +37,9 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
   private readonly pages = new Map<string, number>();
   private rootSignature = '';
   private companions: CompanionReading[] = [];
-  /** Bumped per snapshot, so a slow companion read cannot publish over a newer one. */
+  /** Numbers the companion reads, so a slow one never publishes over a newer one; a slower one only lags. */
   private companionRead = 0;
+  private companionShown = 0;
 
   constructor(
     private readonly live: LivePools,
@@ -126,7 +127,9 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
     const read = ++this.companionRead;
     const folders = state.status === 'live' && state.snapshot ? (vscode.workspace.workspaceFolders ?? []) : [];
     const readings = (await Promise.all(folders.map((folder) => readCompanions(folder.uri.fsPath).catch((error: unknown) => [failedFolder(folder, error)])))).flat();
-    if (read !== this.companionRead) return;
+    // A companion that takes its whole timeout must not hold back every refresh that starts meanwhile.
+    if (read < this.companionShown) return;
+    this.companionShown = read;
     this.companions = readings;
     this.update(state);
   }
