@@ -1,7 +1,7 @@
 import type { ParsedText } from '../core/analyze';
 import { summarizeModule, type ModuleSummary } from '../core/moduleSummary';
 import { moduleKey, resolveSpecifier, type ProjectFacts } from '../core/project';
-import { errorListenerFacts, sameErrorListenerFacts, type ErrorListenerFacts } from './errorListenerFacts';
+import { affectsErrorListenerFacts, errorListenerFacts, sameErrorListenerFacts, type ErrorListenerFacts } from './errorListenerFacts';
 import { relativeSpecifiers } from './relativeSpecifiers';
 
 /** Reads a file's current text; rejects when the file cannot be read. */
@@ -174,11 +174,14 @@ export class ProjectIndex {
       files.add(file);
       this.importers.set(key, files);
     }
+    const previous = this.modules.get(file)?.summary;
     this.modules.set(file, { summary, imports });
+    if (affectsErrorListenerFacts(previous) || affectsErrorListenerFacts(summary)) this.snapshot = undefined;
   }
 
   private forget(file: string): void {
     this.unlinkImports(file);
+    if (affectsErrorListenerFacts(this.modules.get(file)?.summary)) this.snapshot = undefined;
     this.modules.delete(file);
   }
 
