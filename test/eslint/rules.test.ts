@@ -6,6 +6,7 @@ import { ruleDocsUrl } from '../../src/core/docs';
 import { applyEdits } from '../../src/core/edits';
 import { RULES } from '../../src/core/rules';
 import type { AnalyzeOptions, RuleId } from '../../src/core/types';
+import { analysisOf } from '../../src/eslint/analysisCache';
 import plugin from '../../src/eslint/plugin';
 
 /** Flat config applies only to .js files unless `files` says otherwise; the cases are TypeScript. */
@@ -133,6 +134,18 @@ describe('pool-lens/eslint', () => {
     assert.deepEqual(recommended.rules, Object.fromEntries(RULES.map((rule) => [`pool-lens/${rule.id}`, rule.meta.defaultSeverity === 'error' ? 'error' : 'warn'])));
     const messages = new Linter().verify(CASES['leaked-client'].invalid[0].code, [{ languageOptions: { parser: tsParser } }, recommended], 'src/count.ts');
     assert.deepEqual(messages.map((message) => message.ruleId), ['pool-lens/leaked-client']);
+  });
+
+  it('analyses a file once for all its rules, and again only for a rule given options', () => {
+    const linter = new Linter();
+    linter.verify(POOL, [{ plugins: { 'pool-lens': plugin }, rules: {} }], 'a.mjs');
+    const sourceCode = linter.getSourceCode();
+    const shared = analysisOf(sourceCode, 'a.mjs', undefined);
+    assert.equal(analysisOf(sourceCode, 'a.mjs', undefined), shared);
+    const budget = { ruleId: 'pool-config' as const, ruleOptions: { 'pool-config': { connectionBudget: 20 } } };
+    const withOptions = analysisOf(sourceCode, 'a.mjs', undefined, budget);
+    assert.notEqual(withOptions, shared);
+    assert.equal(analysisOf(sourceCode, 'a.mjs', undefined, { ...budget }), withOptions);
   });
 
   it('rejects options a rule does not take', () => {

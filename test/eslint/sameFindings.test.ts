@@ -33,8 +33,10 @@ describe('pool-lens/eslint and pool-lens lint agree (built plugin and CLI)', fun
   before(async () => {
     const build = await buildCli();
     assert.equal(build.code, 0, `node esbuild.mjs failed:\n${build.stderr}`);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is CommonJS, built just above
-    plugin = require(path.join(PROJECT_ROOT, 'dist', 'eslint.js')) as Plugin;
+    // Through package.json's "exports" "./eslint", as a user's eslint.config imports it (a package may import itself by name).
+    const entry = require.resolve('pool-lens/eslint');
+    assert.equal(entry, path.join(PROJECT_ROOT, 'dist', 'eslint.js'));
+    plugin = require(entry) as Plugin;
     const result = await runCli(['lint', '.', '--format', 'json'], MISTAKES);
     assert.equal(result.code, 1, result.stderr);
     cli = keys((JSON.parse(result.stdout) as JsonReport).findings);
