@@ -161,6 +161,34 @@ describe('Database faults: one sentence, nothing leaked, automatic recovery', fu
         }
       }));
 
+    const configFaults: Array<{ name: string; kind: string; broken: Record<string, string>; says: RegExp }> = [
+      { name: 'sslmode=require against a server without TLS', kind: 'tls-unsupported', broken: { BLOG_DB_SSLMODE: 'require' }, says: /does not accept TLS connections, but the sslmode \(BLOG_DB_SSLMODE in the environment\) requires TLS/ },
+      { name: 'a database that does not exist', kind: 'database-missing', broken: { BLOG_DB_NAME: 'blogg' }, says: /The database 'blogg' does not exist/ },
+    ];
+    for (const fault of configFaults) {
+      it(`${fault.name}: one sentence; the monitor built from the corrected setting connects`, () =>
+        withoutUnhandledRejections(async () => {
+          const broken = monitorFor(server, fault.broken);
+          const fixed = monitorFor(server);
+          try {
+            const down = await stateOf(broken);
+            assert.equal(down.errorKind, fault.kind, down.error);
+            assertOneSentence(down.error, secrets());
+            assert.match(down.error!, fault.says);
+            await broken.dispose();
+            assert.equal(await monitorConnectionCount(server), 0);
+            await assertNoSocketsTo(server.port, `after: ${fault.name}`);
+
+            await recovered(fixed);
+            assert.equal(await monitorConnectionCount(server), 1);
+            await closeAndCheck(fixed, server);
+          } finally {
+            await broken.dispose();
+            await fixed.dispose();
+          }
+        }));
+    }
+
     // Last on this server: it stops and restarts it.
     it('server stopped and restarted while monitoring: a sentence while down, no socket kept, one session after the restart', () =>
       withoutUnhandledRejections(async () => {
