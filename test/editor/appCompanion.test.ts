@@ -173,4 +173,16 @@ suite('Pools view: the app layer from a runtime companion', () => {
     assert.equal(editor.selection.active.line, ACQUISITION_LINE - 1);
     assert.match(editor.document.lineAt(editor.selection.active.line).text, /await pool\.connect\(\)/);
   });
+
+  test('Inspect Pools shows the app figures with the checkout and its line', async function () {
+    this.timeout(60_000);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('poolLens.inspectPools');
+    assert.ok(uri, 'the command should resolve to the report');
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    assert.ok(document, 'the report should be open');
+    const text = document.getText();
+    assert.match(text, /### In the running app/);
+    assert.match(text, new RegExp(`\\*\\*market\\*\\* in process ${app!.pid}: 1 checked out · 0 idle · 0 waiting · 1 open of max 3`));
+    assert.match(text, new RegExp(`⚠ held for \\d+ s, taken at \\[companion-app/orders\\.js:${ACQUISITION_LINE}\\]\\(file://[^)]*orders\\.js#L${ACQUISITION_LINE}\\)`));
+  });
 });
