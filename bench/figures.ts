@@ -1,4 +1,5 @@
 import { activation } from './activation';
+import { companion } from './companion';
 import { latency } from './latency';
 import { memory } from './memory';
 import { monitor } from './monitor';
@@ -13,4 +14,5 @@ export const FIGURES = {
   monitor,
   memory,
   soak,
+  companion,
 };

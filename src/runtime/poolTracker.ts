@@ -36,6 +36,13 @@ export function isPgPool(value: unknown): value is PgPoolLike {
   );
 }
 
+/** The stack captured for a waiting caller, kept on pg-pool's pending item (an object the app never sees). */
+const WAITER_STACK = Symbol('pool-lens waiter stack');
+
+interface Waiter {
+  [WAITER_STACK]?: CapturedStack;
+}
+
 interface Checkout {
   id: number;
   acquiredAt: number;
@@ -54,8 +61,8 @@ export class PoolTracker {
   readonly max: number;
   readonly identity: PoolIdentity;
   private readonly checkouts = new Map<object, Checkout>();
-  /** The stack of each waiting caller, by pg-pool's pending item, or by the new client made for it. */
-  private readonly waiters = new WeakMap<object, CapturedStack>();
+  /** The stack of a caller for whom pg-pool started a new client, by that client (rare: a new connection). */
+  private readonly newClientWaiters = new WeakMap<object, CapturedStack>();
   private readonly saved = new Map<WrappedMethod, PropertyDescriptor | undefined>();
   private nextId = 1;
   private peakCheckedOut = 0;
@@ -89,10 +96,12 @@ export class PoolTracker {
       const result = connect.apply(this, arguments as unknown as unknown[]);
       // pg-pool either queued a waiter or started a client for this caller, synchronously, before returning.
       if (queue.length > queued) {
-        tracker.waiters.set(queue[queue.length - 1], captured);
+        // A property of pg-pool's own pending item, not a WeakMap entry: this runs for nearly every checkout,
+        // and every item gets the same property, so V8 keeps one shape for them all.
+        (queue[queue.length - 1] as Waiter)[WAITER_STACK] = captured;
         if (queue.length > tracker.peakWaiting) tracker.peakWaiting = queue.length;
       } else if (this._clients.length > clients) {
-        tracker.waiters.set(this._clients[this._clients.length - 1], captured);
+        tracker.newClientWaiters.set(this._clients[this._clients.length - 1], captured);
       }
       return result;
     });
@@ -121,10 +130,10 @@ export class PoolTracker {
   }
 
   private acquired(client: object, pendingItem: object, isNew: boolean): void {
-    let captured = this.waiters.get(pendingItem);
+    let captured = (pendingItem as Waiter)[WAITER_STACK];
     if (captured === undefined && isNew) {
-      captured = this.waiters.get(client);
-      this.waiters.delete(client);
+      captured = this.newClientWaiters.get(client);
+      this.newClientWaiters.delete(client);
     }
     // No stack: pg-pool's own checkouts (a client retired at the end of its lifetime), not the app's.
     // A waiter that timed out gets its client released at once and never sees it.

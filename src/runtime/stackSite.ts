@@ -1,7 +1,11 @@
 import { fileURLToPath } from 'node:url';
 
-/** How many frames a checkout keeps: enough to get past pg-pool and a helper or two of the app. */
-export const STACK_FRAMES = 12;
+/**
+ * How many frames a checkout keeps: pg-pool's `query` (when the checkout is pool.query's), the app's line and
+ * two of its callers. Each frame adds to the cost of every `connect()` (bench/companion.ts measured 12 frames
+ * against 4), and the protocol's limit of 12 is a maximum.
+ */
+export const STACK_FRAMES = 4;
 
 /**
  * A stack captured at `connect()`. V8 records the frames when the trace is captured and formats the text only
