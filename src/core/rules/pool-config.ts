@@ -60,9 +60,24 @@ export default defineRule({
   },
 });
 
+/** One `new Pool(...)` under check: its options as read, and the object literal a fix may edit. */
+interface PoolUnderCheck {
+  ctx: RuleContext;
+  creation: TSESTree.NewExpression;
+  options: PoolOptions;
+  own: TSESTree.ObjectExpression | undefined;
+}
+
 function checkPool(ctx: RuleContext, creation: TSESTree.NewExpression, options: PoolOptions): void {
-  const own = ownOptions(creation);
-  const quote = (own && quoteIn(ctx, own)) ?? quoteIn(ctx, ctx.ast) ?? "'";
+  const pool: PoolUnderCheck = { ctx, creation, options, own: ownOptions(creation) };
+  checkConnectionTimeout(pool);
+  checkIdleTimeout(pool);
+  const budget = connectionBudget(ctx);
+  if (budget !== undefined) checkMax(pool, budget);
+  checkApplicationName(pool);
+}
+
+function checkConnectionTimeout({ ctx, creation, options, own }: PoolUnderCheck): void {
   const timeout = String(CONNECTION_TIMEOUT_MS);
   const connection = options.connectionTimeoutMillis;
   if (connection.kind === 'absent') {
@@ -74,40 +89,42 @@ function checkPool(ctx: RuleContext, creation: TSESTree.NewExpression, options: 
   } else if (connection.kind === 'unknown' && connection.fallback?.value === 0) {
     ctx.report({ range: reportRange(connection, creation), messageId: 'zeroConnectionTimeoutByDefault', data: { timeout, variable: connection.fallback.variable } });
   }
+}
 
+function checkIdleTimeout({ ctx, creation, options, own }: PoolUnderCheck): void {
   const idle = options.idleTimeoutMillis;
-  const idleData = { min: MIN_IDLE_TIMEOUT_MS, default: PG_DEFAULT_IDLE_TIMEOUT_MS };
+  const data = { min: MIN_IDLE_TIMEOUT_MS, default: PG_DEFAULT_IDLE_TIMEOUT_MS };
   if (idle.kind === 'literal' && isShortIdleTimeout(idle.value)) {
     const fix = replaceValue(own, idle, String(PG_DEFAULT_IDLE_TIMEOUT_MS), `Set idleTimeoutMillis to ${PG_DEFAULT_IDLE_TIMEOUT_MS}`);
-    ctx.report({ range: reportRange(idle, creation), messageId: 'shortIdleTimeout', data: { ...idleData, value: idle.value }, fixes: fix ? [fix] : [] });
+    ctx.report({ range: reportRange(idle, creation), messageId: 'shortIdleTimeout', data: { ...data, value: idle.value }, fixes: fix ? [fix] : [] });
   } else if (idle.kind === 'unknown' && idle.fallback && isShortIdleTimeout(idle.fallback.value)) {
     ctx.report({
       range: reportRange(idle, creation),
       messageId: 'shortIdleTimeoutByDefault',
-      data: { ...idleData, value: idle.fallback.value, variable: idle.fallback.variable },
+      data: { ...data, value: idle.fallback.value, variable: idle.fallback.variable },
     });
   }
+}
 
-  const budget = connectionBudget(ctx);
+function checkMax({ ctx, creation, options, own }: PoolUnderCheck, budget: number): void {
   const max = options.max;
-  if (budget !== undefined) {
-    const data = { budget };
-    if (max.kind === 'absent' && PG_DEFAULT_MAX > budget) {
-      const fix = addOption(ctx, creation, own, `max: ${budget}`);
-      ctx.report({ node: creation, messageId: 'defaultMaxOverBudget', data: { ...data, value: PG_DEFAULT_MAX }, fixes: fix ? [fix] : [] });
-    } else if (max.kind === 'literal' && max.value > budget) {
-      const fix = replaceValue(own, max, String(budget), `Set max to the budget (${budget})`);
-      ctx.report({ range: reportRange(max, creation), messageId: 'maxOverBudget', data: { ...data, value: max.value }, fixes: fix ? [fix] : [] });
-    } else if (max.kind === 'unknown' && max.fallback && max.fallback.value > budget) {
-      ctx.report({ range: reportRange(max, creation), messageId: 'maxOverBudgetByDefault', data: { ...data, value: max.fallback.value, variable: max.fallback.variable } });
-    }
+  if (max.kind === 'absent' && PG_DEFAULT_MAX > budget) {
+    const fix = addOption(ctx, creation, own, `max: ${budget}`);
+    ctx.report({ node: creation, messageId: 'defaultMaxOverBudget', data: { budget, value: PG_DEFAULT_MAX }, fixes: fix ? [fix] : [] });
+  } else if (max.kind === 'literal' && max.value > budget) {
+    const fix = replaceValue(own, max, String(budget), `Set max to the budget (${budget})`);
+    ctx.report({ range: reportRange(max, creation), messageId: 'maxOverBudget', data: { budget, value: max.value }, fixes: fix ? [fix] : [] });
+  } else if (max.kind === 'unknown' && max.fallback && max.fallback.value > budget) {
+    ctx.report({ range: reportRange(max, creation), messageId: 'maxOverBudgetByDefault', data: { budget, value: max.fallback.value, variable: max.fallback.variable } });
   }
+}
 
-  if (options.applicationName.kind === 'absent' && !connectionStringNamesApp(own)) {
-    const name = suggestApplicationName(creation, ctx.fileName);
-    const fix = addOption(ctx, creation, own, `application_name: ${quote}${name}${quote}`);
-    ctx.report({ node: creation, messageId: 'noApplicationName', data: { name }, fixes: fix ? [fix] : [] });
-  }
+function checkApplicationName({ ctx, creation, options, own }: PoolUnderCheck): void {
+  if (options.applicationName.kind !== 'absent' || connectionStringNamesApp(own)) return;
+  const name = suggestApplicationName(creation, ctx.fileName);
+  const quote = (own && quoteIn(ctx, own)) ?? quoteIn(ctx, ctx.ast) ?? "'";
+  const fix = addOption(ctx, creation, own, `application_name: ${quote}${name}${quote}`);
+  ctx.report({ node: creation, messageId: 'noApplicationName', data: { name }, fixes: fix ? [fix] : [] });
 }
 
 /** pg-pool treats 0 as "never close idle connections", a choice rather than a mistake. */
