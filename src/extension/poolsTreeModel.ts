@@ -1,7 +1,7 @@
 import type { PoolActivity, ServerSnapshot, SessionRow, Snapshot } from '../pg/model';
 import type { TlsSettings } from '../pg/tls';
 import { acquisitionPath, type CheckoutRecord, type CompanionReading } from '../workspace/companions';
-import { appPoolsFor, longCheckouts, type AppPoolMatch } from '../pg/appPools';
+import { appPoolsFor, longCheckouts, unmatchedAppPools, type AppPoolMatch } from '../pg/appPools';
 import { acquisitionLabel, appCounters, appNodeLabel, appNodeTooltip, checkoutFlag, checkoutTooltip, type CheckoutFlag } from './appPoolsModel';
 import { CommandId, LIVE_DEFAULTS } from './constants';
 import { codeBlock, escapeMarkdown, formatAge, formatShare, plural } from './format';
@@ -138,6 +138,14 @@ export class PoolsTreeModel {
     const problems: PoolsNode[] = this.state.problems.map((text, index) => ({ kind: 'message', id: `problem:${index}:${text}`, text, tone: 'warning' }));
     for (const reading of this.state.companions ?? []) {
       if (!reading.ok) problems.push({ kind: 'message', id: `companion:${reading.pid}:${reading.problem}`, text: reading.problem, tone: 'warning' });
+    }
+    const answering = (this.state.snapshot?.servers ?? []).filter((server) => server.status === 'ok');
+    if (answering.length) {
+      const pools = answering.flatMap((server) => server.databases.flatMap((database) => database.pools));
+      for (const { companion, pool } of unmatchedAppPools(this.state.companions, pools, answering.flatMap((server) => server.domains))) {
+        const text = `Pool '${pool.name}' of process ${companion.endpoint.pid} matches no pool here: name it after a domain (instrument(pool, { name })) or give it the database and application_name of one.`;
+        problems.push({ kind: 'message', id: `companion:${companion.endpoint.pid}/${pool.name}:unmatched`, text, tone: 'info' });
+      }
     }
     if (!this.state.snapshot && this.state.connecting?.length) {
       const text = `Connecting to ${this.state.connecting.join(', ')}…`;

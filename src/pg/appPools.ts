@@ -31,6 +31,22 @@ export function appPoolsFor(readings: readonly CompanionReading[] | undefined, p
   return matches;
 }
 
+/**
+ * App pools with open clients that belong to none of `pools` (nor to a domain in `domains`), so no view
+ * shows them: the user is told how to name them instead of seeing nothing.
+ */
+export function unmatchedAppPools(readings: readonly CompanionReading[] | undefined, pools: readonly ServerPoolIdentity[], domains: readonly string[]): AppPoolMatch[] {
+  const unmatched: AppPoolMatch[] = [];
+  for (const reading of readings ?? []) {
+    if (!reading.ok) continue;
+    for (const appPool of reading.snapshot.pools) {
+      if (appPool.totalCount === 0 || domains.includes(appPool.name) || pools.some((pool) => belongsTo(appPool, pool))) continue;
+      unmatched.push({ companion: reading, pool: appPool });
+    }
+  }
+  return unmatched;
+}
+
 function belongsTo(appPool: AppPoolSnapshot, pool: ServerPoolIdentity): boolean {
   if (pool.domain !== undefined && appPool.name === pool.domain) return true;
   if (appPool.database === undefined || appPool.applicationName === undefined || pool.applicationName === undefined) return false;

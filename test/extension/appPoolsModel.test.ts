@@ -163,6 +163,21 @@ describe('Pools tree: the app layer from runtime companions', () => {
     assert.equal(lenient.appChildren(appsOf(lenient, poolNodes(lenient)[0])[0]).length, 0);
   });
 
+  it('says which app pool with open clients matches no pool in the view, and how to name it', () => {
+    const m = model([
+      companion(4100, [
+        appPool({ name: 'pool-1', database: 'analytics', applicationName: 'nightly' }),
+        appPool({ name: 'market' }),
+        appPool({ name: 'pool-2', totalCount: 0, idleCount: 0, checkedOut: 0 }),
+      ]),
+    ]);
+    const messages = m.roots().filter((root): root is Of<'message'> => root.kind === 'message');
+    assert.deepEqual(
+      messages.map((node) => [node.text, node.tone]),
+      [["Pool 'pool-1' of process 4100 matches no pool here: name it after a domain (instrument(pool, { name })) or give it the database and application_name of one.", 'info']],
+    );
+  });
+
   it('shows one app node per process and a companion that cannot be read as one sentence at the top', () => {
     const broken: CompanionReading = { ok: false, file: '/srv/shop/.pool-lens/companion-4300.json', pid: 4300, problem: 'The companion of process 4300 (port 40100) is not answering (ECONNREFUSED).' };
     const m = model([companion(4100, [appPool({ name: 'market' })]), companion(4200, [appPool({ name: 'market' })]), broken]);
