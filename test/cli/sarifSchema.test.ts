@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv-draft-04';
+import { analyze } from '../../src/core/analyze';
 import { buildCli, copyFixture, FIXTURES, PROJECT_ROOT, runCli } from './cliHarness';
 
 /** The OASIS SARIF 2.1.0 schema (draft-04), as published with errata 01 (rtm.5). */
@@ -73,7 +74,7 @@ describe('pool-lens lint --format sarif against the SARIF 2.1.0 schema (built CL
     const folder = await copyFixture('lint-correct');
     const odd = path.join(folder, 'déjà vu #1');
     await fs.mkdir(odd);
-    const leak = "import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function count() {\n  const client = await pool.connect();\n  return client.query('SELECT 1');\n}\n";
+    const leak = "import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function count() {\n  const client = await pool.connect();\n  const { rows } = await client.query('SELECT 1');\n  client.release();\n  return rows;\n}\n";
     await fs.writeFile(path.join(odd, 'repository.ts'), leak);
     const result = await runCli(['lint', odd, '--format', 'sarif'], folder);
     assert.equal(result.code, 1, result.stderr);
@@ -81,6 +82,13 @@ describe('pool-lens lint --format sarif against the SARIF 2.1.0 schema (built CL
     assertValid(log);
     const uri = log.runs[0].results[0].locations[0].physicalLocation?.artifactLocation?.uri ?? '';
     assert.equal(decodeURIComponent(new URL(uri).pathname), path.join(odd, 'repository.ts'));
+    // Every finding's related information is there, as related locations with its messages.
+    const findings = analyze(leak, path.join(odd, 'repository.ts'));
+    assert.deepEqual(
+      log.runs[0].results.map((result) => [result.ruleId, (result.relatedLocations ?? []).map((location) => location.message?.text)]),
+      findings.map((finding) => [finding.ruleId, (finding.related ?? []).map((related) => related.message)]),
+    );
+    assert.ok(findings.some((finding) => (finding.related ?? []).length > 0), 'the case should have related information');
   });
 
   it('rejects a log that breaks the schema, so the checks above can fail', async () => {
