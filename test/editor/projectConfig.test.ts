@@ -13,6 +13,7 @@ import {
   withWorkspaceSetting,
   workspaceUri,
 } from './support/editor';
+import { waitFor } from './support/wait';
 
 const leak = EXPECTED.find((expected) => expected.ruleId === 'leaked-client')!;
 const CONFIG_FILE = 'pool-lens.config.json';
@@ -58,6 +59,24 @@ suite('Project config and unused suppressions', () => {
       // Let the watcher's re-analysis happen, then the leak must still be there at its default severity.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await leakWithSeverity(editor.document.uri, leak.severity);
+    });
+  });
+
+  test('pool-lens.config.json is checked against its JSON schema: an unknown rule id and a bad severity are squiggled', async () => {
+    await withProjectConfig({ rules: { 'leaked-clients': 'off', 'pool-per-request': 'loud' } }, async () => {
+      const document = await vscode.workspace.openTextDocument(workspaceUri(CONFIG_FILE));
+      await vscode.window.showTextDocument(document, { preview: false });
+      const problems = await waitFor(
+        'schema diagnostics in pool-lens.config.json',
+        () => {
+          const list = vscode.languages.getDiagnostics(document.uri);
+          return list.length >= 2 ? list : undefined;
+        },
+        () => JSON.stringify(vscode.languages.getDiagnostics(document.uri).map((d) => d.message)),
+      );
+      const squiggled = problems.map((d) => document.getText(d.range)).sort();
+      assert.deepEqual(squiggled, ['"leaked-clients"', '"loud"']);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
   });
 
