@@ -90,6 +90,24 @@ export async function runUserChecks(page: Page, report: Report): Promise<void> {
       },
     },
     {
+      title: "sees the SQL in client.query('…') coloured as SQL, not as one string",
+      run: async () => {
+        // Monaco merges neighbouring tokens of one colour into one span: without the SQL grammar the
+        // whole literal is a single string-coloured span, with it SELECT is a span of its own.
+        const line = editor.locator('.view-line', { hasText: "client.query('SELECT" }).first();
+        await line.waitFor();
+        const keyword = line.locator('span > span', { hasText: /^SELECT$/ }).first();
+        const quote = line.locator('span > span', { hasText: /^'$/ }).first();
+        await keyword.waitFor();
+        // Runs in the page, where the DOM's getComputedStyle exists (this file is type-checked without the DOM library).
+        const colourOf = (element: typeof keyword) =>
+          element.evaluate((node) => (globalThis as unknown as { getComputedStyle(node: unknown): { color: string } }).getComputedStyle(node).color);
+        const [keywordColour, quoteColour] = [await colourOf(keyword), await colourOf(quote)];
+        expect(keywordColour !== quoteColour, `SELECT should not be coloured like the string's quote (both ${keywordColour})`);
+        await shoot('04b-sql-highlighting.png');
+      },
+    },
+    {
       title: 'finds the Pool Lens commands in the command palette (F1) and runs one',
       run: async () => {
         await page.keyboard.press('Escape');
