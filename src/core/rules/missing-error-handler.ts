@@ -10,7 +10,8 @@ type Node = TSESTree.Node;
 /** Where a new pool ends up, which decides where its listener may be. */
 type Binding =
   | { kind: 'name'; name: string }
-  | { kind: 'property'; name: string; private: boolean }
+  /** `receiver`: how code reaches the pool (`this.pool`, `db.pool`), for the message and the fix. */
+  | { kind: 'property'; name: string; private: boolean; receiver: string }
   | { kind: 'export'; names: string[] }
   /** Chained `new Pool().on('error', …)`, or handed on in a way only the project could tell (`unknown`). */
   | { kind: 'settled'; state: ListenerState };
@@ -47,10 +48,10 @@ export default defineRule({
         const exportsSomething = () => (exportsAtRunTime ??= hasRuntimeExports(program));
 
         for (const creation of ctx.model.poolCreations) {
-          const binding = bindingOf(creation);
+          const binding = bindingOf(creation, ctx);
           if (localState(binding, scan, exportsSomething) !== 'none') continue;
           const exported = binding.kind === 'name' ? (scan.exportNames.get(binding.name) ?? []) : binding.kind === 'export' ? binding.names : [];
-          const name = binding.kind === 'name' || binding.kind === 'property' ? binding.name : 'pool';
+          const name = binding.kind === 'name' ? binding.name : binding.kind === 'property' ? binding.receiver : 'pool';
           const fixes = listenerFix(ctx, creation, binding);
           if (exported.length === 0) {
             ctx.report({ node: creation, messageId: 'noListener', data: { name }, fixes });
@@ -65,7 +66,7 @@ export default defineRule({
 });
 
 /** What a `new Pool()` is stored in, looking through `??`, `||`, `?:`, casts, `await` and chained listener calls. */
-function bindingOf(creation: TSESTree.NewExpression): Binding {
+function bindingOf(creation: TSESTree.NewExpression, ctx: RuleContext): Binding {
   let current: Node = creation;
   let parent: Node | undefined = current.parent;
   for (;;) {
@@ -102,14 +103,14 @@ function bindingOf(creation: TSESTree.NewExpression): Binding {
         if (name === undefined) return { kind: 'settled', state: 'unknown' };
         if (object.type === 'Identifier' && object.name === 'exports') return { kind: 'export', names: [name] };
         if (object.type === 'MemberExpression' && isModuleExports(object)) return { kind: 'export', names: [name] };
-        return { kind: 'property', name, private: name.startsWith('#') };
+        return { kind: 'property', name, private: name.startsWith('#'), receiver: ctx.textOf(target) };
       }
       return { kind: 'settled', state: 'unknown' };
     }
     case 'PropertyDefinition': {
       const name = parent.key.type === 'PrivateIdentifier' ? `#${parent.key.name}` : keyName(parent.key);
       if (name === undefined || parent.value !== current) return { kind: 'settled', state: 'unknown' };
-      return { kind: 'property', name, private: name.startsWith('#') || parent.accessibility === 'private' };
+      return { kind: 'property', name, private: name.startsWith('#') || parent.accessibility === 'private', receiver: `this.${name}` };
     }
     case 'Property': {
       const name = keyName(parent.key);
@@ -218,7 +219,7 @@ function fixTarget(ctx: RuleContext, creation: TSESTree.NewExpression, binding: 
   if (node.type === 'VariableDeclaration' && node.parent?.type === 'ExportNamedDeclaration') node = node.parent;
   if (binding.kind === 'name') return { statement: node, receiver: binding.name };
   if (binding.kind === 'property' && node.type === 'ExpressionStatement' && node.expression.type === 'AssignmentExpression') {
-    return { statement: node, receiver: ctx.textOf(node.expression.left) };
+    return { statement: node, receiver: binding.receiver };
   }
   if (binding.kind === 'export' && node.type === 'ExpressionStatement' && node.expression.type === 'AssignmentExpression' && binding.names[0] !== 'default') {
     return { statement: node, receiver: ctx.textOf(node.expression.left) };

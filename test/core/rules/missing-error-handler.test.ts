@@ -210,6 +210,17 @@ export default new Pool({ max: 20 });
       project: project(['default'], [['default', ['src/index']]]),
     },
     {
+      name: 'an event name from a variable may be error',
+      code: `import { Pool } from 'pg';
+import { POOL_EVENTS } from './events';
+
+const pool = new Pool();
+for (const [event, handler] of POOL_EVENTS) pool.on(event, handler);
+
+await pool.query('select 1');
+`,
+    },
+    {
       name: 'a client, not a pool',
       code: `import { Client } from 'pg';
 
@@ -570,7 +581,7 @@ export class OrderRepository {
   }
 }
 `,
-      errors: [{ line: 4, column: 20, message: noListener('#pool') }],
+      errors: [{ line: 4, column: 20, message: noListener('this.#pool') }],
     },
     {
       name: 'pool assigned in the constructor of a class the module keeps to itself',
@@ -594,7 +605,7 @@ setInterval(() => cleaner.run(), 60000);
         {
           line: 5,
           column: 17,
-          message: noListener('pool'),
+          message: noListener('this.pool'),
           fixes: [
             {
               title: FIX,
@@ -690,6 +701,17 @@ await pool.query('select 1');
           ],
         },
       ],
+    },
+    {
+      name: 'pool created under an if without a block: no place for the listener that runs once with it',
+      code: `import { Pool } from 'pg';
+
+let pool: Pool | undefined;
+if (process.env.DATABASE_URL) pool = new Pool({ connectionString: process.env.DATABASE_URL });
+
+await pool?.query('select 1');
+`,
+      errors: [{ line: 4, column: 38, message: noListener('pool') }],
     },
     {
       name: 'module.exports object in a project where nobody listens',
