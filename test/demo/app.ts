@@ -1,36 +1,47 @@
 /**
- * The demo's app process: loads the demo workspace's real route `src/routes/posts.ts` (with its real blog
- * pool from `src/db/blog.ts`) and asks it for a post that does not exist, once. That route's early 404
- * returns before `release()`, so the client stays checked out at the line that took it, and the Pool Lens
- * runtime companion (loaded with `--require`) serves that line to the Pools view.
+ * The demo's app process: runs the demo workspace's own server, `src/server.ts` (Express, the routes and
+ * their pools), on a loopback port, then asks it over HTTP for a post that does not exist, once. The
+ * route in `src/routes/posts.ts` returns its early 404 before `release()`, so the client stays checked out
+ * at the line that took it, and the Pool Lens runtime companion (loaded with `--require`) serves that line
+ * to the Pools view.
  *
- * Run by `demoApp.ts` as `node --require tsx/cjs --require <register> app.ts <workspace>`, with the
- * blog's `BLOG_DB_*` variables, `express` resolved to test/demo/modules and `pg` to this repository's.
+ * Run by `demoApp.ts` as `node --require tsx/cjs --require <register> app.ts <workspace>` with the
+ * domains' `*_DB_*` variables and `PORT`; `express` and `pg` resolve to this repository's node_modules.
  */
+import { get } from 'node:http';
 import * as path from 'node:path';
 
-interface Route {
-  method: string;
-  path: string;
-  handler: (req: unknown, res: unknown) => Promise<unknown>;
+const READY_ATTEMPTS = 100;
+const PAUSE_MS = 100;
+
+function status(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    }).on('error', reject);
+  });
+}
+
+/** The server logs when it listens; polling its port is simpler than parsing its output. */
+async function answer(url: string): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await status(url);
+    } catch (error) {
+      if (attempt >= READY_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+    }
+  }
 }
 
 async function main(): Promise<void> {
   const workspace = process.argv[2];
-  if (!workspace) throw new Error('usage: app.ts <demo workspace>');
-  const { posts } = require(path.join(workspace, 'src', 'routes', 'posts.ts')) as { posts: { routes: Route[] } };
-  const route = posts.routes.find((r) => r.method === 'GET' && r.path === '/posts/:slug');
-  if (!route) throw new Error('src/routes/posts.ts has no GET /posts/:slug route');
-  let status = 200;
-  const res = {
-    status(code: number) {
-      status = code;
-      return res;
-    },
-    json: () => res,
-  };
-  await route.handler({ params: { slug: 'post-404' } }, res);
-  process.stdout.write(`GET /posts/post-404 answered ${status}\n`);
+  const port = process.env.PORT;
+  if (!workspace || !port) throw new Error('usage: PORT=<port> app.ts <demo workspace>');
+  require(path.join(workspace, 'src', 'server.ts'));
+  const code = await answer(`http://127.0.0.1:${port}/posts/post-404`);
+  process.stdout.write(`GET /posts/post-404 answered ${code}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as path from 'node:path';
 import { readCompanions, type CheckoutRecord, type CompanionAnswer } from '../../src/workspace/companions';
+import { freeLoopbackPort } from '../runner/net';
 import { PROJECT_ROOT } from '../runner/paths';
 import type { DemoConnection } from './domains';
 import { envFile } from './workspace';
@@ -28,9 +29,9 @@ const PAUSE_MS = 100;
  * Pool Lens's companion, and waits until the companion serves the leaked checkout.
  */
 export async function startDemoApp(workspace: string, connection: DemoConnection, register: string, log: (line: string) => void): Promise<RunningDemoApp> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_PATH: [path.join(__dirname, 'modules'), path.join(PROJECT_ROOT, 'node_modules')].join(path.delimiter) };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_PATH: path.join(PROJECT_ROOT, 'node_modules'), PORT: String(await freeLoopbackPort()) };
   for (const line of envFile(connection).split('\n')) {
-    const match = /^(BLOG_DB_[A-Z]+)=(.*)$/.exec(line);
+    const match = /^([A-Z]+_DB_[A-Z]+)=(.*)$/.exec(line);
     if (match) env[match[1]] = match[2];
   }
   const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '--require', register, path.join(__dirname, 'app.ts'), workspace], {
