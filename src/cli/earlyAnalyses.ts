@@ -26,10 +26,14 @@ export class EarlyAnalyses {
 
   /** For `new ProjectIndex(read, early.onParsed)`. */
   readonly onParsed: OnParsed = (file, text, parsed, facts) => {
+    const options = this.optionsFor(file);
+    // The index also parses files for what they export or listen to; one that the analysis gate stops
+    // now is very likely stopped by the final facts too, and then its analysis is not needed at all.
+    if (options.gate !== false && !mayUsePg(text, facts)) return;
     const probe = new FactsProbe(facts);
     try {
       // The gate is checked against the final facts in `analyze`; here the file is parsed already.
-      const analysis = analyzeFile(text, file, { ...this.optionsFor(file), gate: false, project: probe.facts }, parsed);
+      const analysis = analyzeFile(text, file, { ...options, gate: false, project: probe.facts }, parsed);
       this.kept.set(file, { analysis, sameFacts: probe.check() });
     } catch {
       // The analysis with the final facts meets the same failure and reports it.
