@@ -42,7 +42,7 @@ export const lint: Figure = async ({ beforeDir }) => {
     if (beforeDir) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { runLint } = require(path.join(beforeDir, 'src/cli/lint.ts')) as { runLint: CliCommand };
-      variants.push({ key: 'before', label: '(b) before the fixes', run: () => runCommand(runLint, corpus) });
+      variants.push({ key: 'before', label: '(b) at the --before checkout', run: () => runCommand(runLint, corpus) });
     }
     const seconds: Record<Key, number[]> = { parse: [], gate: [], noGate: [], eslint: [], before: [] };
     const cpuSeconds: Record<Key, number[]> = { parse: [], gate: [], noGate: [], eslint: [], before: [] };
