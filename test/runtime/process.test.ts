@@ -46,7 +46,9 @@ describe('runtime companion in a real process', function () {
   let workspace: string;
 
   before(async () => {
-    [server] = await Promise.all([startServer(), build()]);
+    // One after the other: a failed build must not leave a started server that after() cannot stop.
+    server = await startServer();
+    await build();
   });
   after(async () => server?.stop());
   beforeEach(async () => {
