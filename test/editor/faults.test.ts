@@ -59,20 +59,21 @@ suite('Faults in the Pools view', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const silentPort = (silent.address() as net.AddressInfo).port;
 
-    const domain = (prefix: string, port: number, password?: string) => [
+    const domain = (prefix: string, port: number, password?: string, sslmode = 'disable') => [
       `${prefix}HOST=127.0.0.1`,
       `${prefix}PORT=${port}`,
       `${prefix}NAME=faults`,
       `${prefix}USER=${USER}`,
       ...(password ? [`${prefix}PASSWORD=${password}`] : []),
-      `${prefix}SSLMODE=disable`,
+      `${prefix}SSLMODE=${sslmode}`,
     ];
     await writeEnv([
       ...domain('REFUSED_DB_', refusedPort, PASSWORD),
       ...domain('WRONGPW_DB_', server.port, WRONG_PASSWORD),
       ...domain('SILENT_DB_', silentPort, PASSWORD),
       // GOOD_DB_'s password comes from the extension host's environment, not the file.
-      ...domain('GOOD_DB_', server.port),
+      // `prefer` (encrypt when offered, never verify): this server offers no TLS, so it connects in plain text.
+      ...domain('GOOD_DB_', server.port, undefined, 'prefer'),
     ]);
     setEnvironment('GOOD_DB_PASSWORD', PASSWORD);
     previousPools = vscode.workspace.getConfiguration('poolLens').inspect('pools')?.workspaceValue;
@@ -237,6 +238,10 @@ suite('Faults in the Pools view', () => {
     assert.ok(reportText?.includes(`## 127.0.0.1:${server.port}`), `the report covers the server:\n${reportText}`);
     const tree = (await treeText()).join('\n');
     assert.ok(tree.includes('faults'), `the tree shows the pool:\n${tree}`);
+    // The certificate is not verified with sslmode prefer, and the server node says so.
+    const serverItem = api.poolsTree.getTreeItem((await children()).find((node) => node.kind === 'server')!);
+    assert.match(String(serverItem.description), /^\d+ \/ 17 · TLS not verified$/);
+    assert.match((serverItem.tooltip as vscode.MarkdownString).value, /TLS not verified: with sslmode 'prefer' \(GOOD\\_DB\\_SSLMODE in /);
     const log = await logText();
     assert.ok(log.includes('rejected the password'), 'the log holds the earlier faults');
     const workspaceSettings = await fs.readFile(workspaceUri('.vscode/settings.json').fsPath, 'utf8');
