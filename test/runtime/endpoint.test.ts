@@ -105,6 +105,12 @@ describe('runtime companion: endpoint file and socket', () => {
     assert.deepEqual(names, [`companion-${process.pid}.json`]);
   });
 
+  it('refuses, in one sentence, a value that is not a pg Pool', () => {
+    for (const value of [undefined, {}, { connect() {} }, new pg.Client()]) {
+      assert.throws(() => instrument(value), { name: 'TypeError', message: /^pool-lens: instrument\(\) needs a pg Pool .*; the value given is not one\.$/ });
+    }
+  });
+
   it('says in one sentence on stderr that it cannot write the endpoint file, and the pool works on', async () => {
     dispose();
     const blocked = path.join(workspace, 'not-a-folder');
