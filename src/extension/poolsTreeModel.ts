@@ -290,7 +290,7 @@ export class PoolsTreeModel {
     }
     const capacity = server.capacity;
     const tlsSettings = this.state.domainTls?.[server.monitorDomain ?? server.domains[0] ?? ''];
-    const tls = tlsSettings ? tlsTrust(tlsSettings) : undefined;
+    const tls = tlsSettings ? tlsTrust(tlsSettings, server.encrypted) : undefined;
     const alerts = server.databases.flatMap((database) => database.pools.flatMap((pool) => this.poolAlerts(pool)));
     const full = capacity !== undefined && capacity.used >= capacity.usable;
     const busy = capacity !== undefined && capacity.used >= capacity.usable * BUSY_SERVER_SHARE;

@@ -68,6 +68,8 @@ export interface ServerSnapshot {
   capacity?: Capacity;
   /** Whether the monitor's role has pg_read_all_stats (or is superuser) and so sees every state. */
   canReadAllStats?: boolean;
+  /** Whether the monitor's connection is TLS; `prefer`/`allow` fall back to plain TCP when the server offers no TLS. */
+  encrypted?: boolean;
   /** The role and domain the monitor connected as. */
   monitorUser?: string;
   monitorDomain?: string;

@@ -168,6 +168,7 @@ export class Monitor {
       },
       canReadAllStats: row.can_read_all_stats,
       monitorUser: row.monitor_user,
+      ...(connection.encrypted !== undefined ? { encrypted: connection.encrypted } : {}),
       ...(connection.connectedAs ? { monitorDomain: connection.connectedAs.name } : {}),
       ...(connection.skipped.length > 0
         ? { domainProblems: connection.skipped.map((s) => ({ domain: s.domain, error: s.problem.message, errorKind: s.problem.kind })) }

@@ -37,6 +37,8 @@ export class ServerConnection {
   private disposed = false;
   /** The domain whose credentials the current client uses. */
   connectedAs: DomainConfig | undefined;
+  /** Whether the current client's connection is TLS (`prefer` and `allow` may end in plain TCP). */
+  encrypted: boolean | undefined;
   /** Domains tried before `connectedAs` that failed on their own credentials or database. */
   skipped: Array<{ domain: string; problem: PgProblem }> = [];
 
@@ -151,6 +153,7 @@ export class ServerConnection {
       const client = this.newClient(domain, ssl);
       try {
         await client.connect();
+        this.encrypted = ssl !== false;
         return client;
       } catch (error) {
         void endQuietly(client);

@@ -2,8 +2,10 @@ import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 
 /**
- * libpq's `sslmode` values, plus node-postgres's `no-verify` (encrypt, never verify). `prefer` is
- * libpq's default and ours.
+ * libpq's `sslmode` values, plus node-postgres's `no-verify` (encrypt, never verify). When no sslmode is
+ * set anywhere the mode is `prefer` without a `modeSource`, and Pool Lens makes it safer than libpq's:
+ * TLS with the certificate verified when the server offers TLS, plain TCP only when it offers none (see
+ * `sslAttempts`). Verification is off only when the user names a mode that skips it.
  */
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'no-verify', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -29,7 +31,8 @@ export type PgSsl = false | ConnectionOptions;
  * plain TCP; node-postgres cannot, so the caller tries each entry while the server refuses the
  * previous one (see `isTlsNegotiationRefusal`). Verification follows libpq, not node-postgres's old
  * aliasing of every mode to verify-full: only `verify-ca`/`verify-full` check the certificate, except
- * that `require` with an explicit CA file behaves like `verify-ca`, as in libpq.
+ * that `require` with an explicit CA file behaves like `verify-ca`, as in libpq, and that an unset mode
+ * checks it whenever TLS is used.
  *
  * `readCa` reads the CA file; it throws with a clear sentence when it cannot.
  */
@@ -41,7 +44,8 @@ export function sslAttempts(settings: TlsSettings, host: string, readCa: (path: 
     case 'allow':
       return [false, encryptOnly];
     case 'prefer':
-      return [encryptOnly, false];
+      // Unset: verify what the server offers. Set explicitly: libpq's prefer, which accepts any certificate.
+      return settings.modeSource === undefined ? [verifyFull(settings, host, readCa), false] : [encryptOnly, false];
     case 'no-verify':
       return [encryptOnly];
     case 'require':
@@ -49,8 +53,13 @@ export function sslAttempts(settings: TlsSettings, host: string, readCa: (path: 
     case 'verify-ca':
       return [verifyCa(settings, readCa)];
     case 'verify-full':
-      return [{ ...trustedRoots(settings, readCa), rejectUnauthorized: true, ...(isIP(host) ? {} : { servername: host }) }];
+      return [verifyFull(settings, host, readCa)];
   }
+}
+
+/** Verifies the chain and that the certificate names the host. */
+function verifyFull(settings: TlsSettings, host: string, readCa: (path: string) => string): ConnectionOptions {
+  return { ...trustedRoots(settings, readCa), rejectUnauthorized: true, ...(isIP(host) ? {} : { servername: host }) };
 }
 
 /** Verifies the chain but not the host name, which is what verify-ca means. */

@@ -26,8 +26,9 @@ describe('TLS modes against a server with a private CA', function () {
   let folder: string;
   let ca: string;
 
+  /** `BLOG_DB_SSLMODE: ''` leaves the sslmode unset, as a user who never thought about TLS would. */
   async function snapshotWith(overrides: Record<string, string>): Promise<ServerSnapshot> {
-    const env = domainEnv(server, overrides);
+    const env = Object.fromEntries(Object.entries(domainEnv(server, overrides)).filter(([, value]) => value !== ''));
     const resolved = resolveDomains({ pools: [{ name: 'blog', envPrefix: 'BLOG_DB_' }], env });
     const configs = resolved.domains.flatMap((d) => (d.ok ? [d.config] : []));
     const monitor = new Monitor(configs, resolved.passwords);
@@ -70,6 +71,21 @@ describe('TLS modes against a server with a private CA', function () {
   it('verify-ca by IP address checks the chain but not the name', async () => {
     const result = await snapshotWith({ BLOG_DB_HOST: '127.0.0.1', BLOG_DB_SSLMODE: 'verify-ca', BLOG_DB_SSLROOTCERT: ca });
     assert.equal(result.status, 'ok', result.error);
+  });
+
+  it('no sslmode set: the certificate is verified, so a private CA is refused with one sentence naming the CA setting', async () => {
+    const result = await snapshotWith({ BLOG_DB_HOST: 'localhost', BLOG_DB_SSLMODE: '' });
+    assert.equal(result.errorKind, 'tls-untrusted', result.error);
+    assert.match(result.error!, /not signed by a trusted CA .*BLOG_DB_SSLROOTCERT, or set sslmode to require to encrypt without verifying\./);
+  });
+
+  it('no sslmode set, with the CA file: connects over verified TLS; an explicit prefer encrypts without verifying', async () => {
+    const verified = await snapshotWith({ BLOG_DB_HOST: 'localhost', BLOG_DB_SSLMODE: '', BLOG_DB_SSLROOTCERT: ca });
+    assert.equal(verified.status, 'ok', verified.error);
+    assert.equal(verified.encrypted, true);
+    const preferred = await snapshotWith({ BLOG_DB_HOST: 'localhost', BLOG_DB_SSLMODE: 'prefer' });
+    assert.equal(preferred.status, 'ok', preferred.error);
+    assert.equal(preferred.encrypted, true);
   });
 
   it('require encrypts without verifying; a CA file that cannot be read is one sentence', async () => {
