@@ -134,7 +134,9 @@ describe('sslAttempts', () => {
   const read = (path: string) => `PEM from ${path}`;
   it('maps libpq modes to node TLS options, verifying only when asked', () => {
     assert.deepEqual(sslAttempts({ mode: 'disable' }, 'db', read), [false]);
-    assert.deepEqual(sslAttempts({ mode: 'prefer' }, 'db', read), [{ rejectUnauthorized: false }, false]);
+    assert.deepEqual(sslAttempts({ mode: 'prefer', modeSource: 'BLOG_DB_SSLMODE' }, 'db', read), [{ rejectUnauthorized: false }, false]);
+    // No sslmode set anywhere: verified TLS first, plain TCP only if the server offers no TLS.
+    assert.deepEqual(sslAttempts({ mode: 'prefer' }, 'db', read), [{ rejectUnauthorized: true, servername: 'db' }, false]);
     assert.deepEqual(sslAttempts({ mode: 'allow' }, 'db', read), [false, { rejectUnauthorized: false }]);
     assert.deepEqual(sslAttempts({ mode: 'require' }, 'db', read), [{ rejectUnauthorized: false }]);
     const [full] = sslAttempts({ mode: 'verify-full', rootCertPath: '/ca.pem' }, 'db.example', read);
