@@ -36,6 +36,37 @@ const POOL_OR_DATABASE_NAME = /pool|db|database|pg|postgres|sql/i;
 const RELATIVE_REEXPORT = /\bexport\s*(?:type\s+)?(?:\*(?:\s*as\s+[\w$]+)?|\{[^}]*\})\s*from\s*['"`]\./;
 
 /**
+ * Text that may bind a pool-like name (`POOL_OR_DATABASE_NAME`) by an import the index cannot resolve:
+ * an `import … from '` clause, or a top-level `const|let|var … = require('` declaration (measured from
+ * its nearest keyword, without a `;` between), whose text contains such a name. Relative imports match
+ * too; that only costs a parse.
+ */
+const IMPORT_CLAUSE = /\bimport\b[\s\S]*?\bfrom\s*['"`]|\b(?:const|let|var)\b(?:(?!\b(?:const|let|var)\b)[^;])*?\brequire\s*\(/g;
+/** `ns.pool.on('error', …)`, `(db.pool as Pool).on(…)`: a listener on a pool-like property of something. */
+const POOL_LIKE_PROPERTY_LISTENER =
+  /\.\s*[\w$]*(?:pool|db|pg|postgres|sql)[\w$]*(?:\s*!|\s*\)|\s+(?:as|satisfies)\s+[^()]*\))*\s*\??\.\s*(?:on|once|addListener|prependListener|prependOnceListener)\s*\(/i;
+
+/**
+ * Whether a file's `error` listeners may be on a pool imported through a specifier the index cannot
+ * resolve (`@/db`, a package): a cheap superset of the cases `importedPoolUse` flags as unresolved.
+ */
+function mayListenToUnresolvedImport(text: string): boolean {
+  if (POOL_LIKE_PROPERTY_LISTENER.test(text)) return true;
+  for (const match of text.matchAll(IMPORT_CLAUSE)) if (POOL_OR_DATABASE_NAME.test(match[0])) return true;
+  return false;
+}
+
+/** Options of `summarizeModule`. */
+export interface SummaryOptions {
+  /**
+   * Whether a listener on a binding imported through one of the file's relative specifiers can matter:
+   * whether one of them names a module that may declare or pass on a pool. Without it, every file with
+   * an `error` listener is parsed.
+   */
+  relativeImportsMayHoldPools?: () => boolean;
+}
+
+/**
  * Summarises a module for the project index. Throws `ParseFailure` when the file does not parse.
  * `project` lets a module that re-exports an imported pool under a new name be seen as exporting it.
  */
@@ -44,8 +75,9 @@ export function summarizeModule(
   fileName: string,
   project?: ProjectFacts,
   onParsed?: (ast: TSESTree.Program, nodes: TSESTree.Node[]) => void,
+  options: SummaryOptions = {},
 ): ModuleSummary {
-  if (!mayUsePg(text, project) && !RELATIVE_REEXPORT.test(text) && !ERROR_LISTENER.test(text)) return EMPTY;
+  if (!mayUsePg(text, project) && !RELATIVE_REEXPORT.test(text) && !mayListenToImportedPool(text, options)) return EMPTY;
   const ast = parseSource(text, fileName);
   const nodes = linkParents(ast);
   const model = new PgModel(nodes, fileName, project);
@@ -53,6 +85,22 @@ export function summarizeModule(
   // The CLI analyses the file from this parse instead of parsing it again.
   onParsed?.(ast, nodes);
   return summary;
+}
+
+/**
+ * A file that passes the gate only for an `error` listener adds to the project facts only when the
+ * listener may be on a pool it imports: through a relative specifier naming a module that may hold one
+ * (the caller knows), or through one the index cannot resolve.
+ */
+function mayListenToImportedPool(text: string, options: SummaryOptions): boolean {
+  if (!ERROR_LISTENER.test(text)) return false;
+  if (!options.relativeImportsMayHoldPools) return true;
+  return options.relativeImportsMayHoldPools() || mayListenToUnresolvedImport(text);
+}
+
+/** Whether `summarizeModule` answered without parsing (the text shows no sign of anything it records). */
+export function wasGatedOut(summary: ModuleSummary): boolean {
+  return summary === EMPTY;
 }
 
 /** What the module does with the bindings it imports: listens to them, hands them on, exports them again. */

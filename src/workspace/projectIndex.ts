@@ -1,5 +1,5 @@
 import type { ParsedText } from '../core/analyze';
-import { summarizeModule, type ModuleSummary } from '../core/moduleSummary';
+import { summarizeModule, wasGatedOut, type ModuleSummary } from '../core/moduleSummary';
 import { moduleKey, resolveSpecifier, type ProjectFacts } from '../core/project';
 import { affectsErrorListenerFacts, errorListenerFacts, sameErrorListenerFacts, type ErrorListenerFacts } from './errorListenerFacts';
 import { relativeSpecifiers } from './relativeSpecifiers';
@@ -51,6 +51,15 @@ export class ProjectIndex {
   private complete = true;
   /** The last snapshot handed out; dropped whenever the facts change. */
   private snapshot: ProjectFacts | undefined;
+  /** Module key → the indexed files with that key. */
+  private readonly filesByKey = new Map<string, Set<string>>();
+  /** Indexed files summarised without a parse (no sign of pg, re-exports or relevant listeners). */
+  private readonly gatedOut = new Set<string>();
+  /**
+   * Module keys that could not hold a pool and now may (a file with that key was parsed, or the last one
+   * left): importers summarised without parsing their listeners must be summarised again.
+   */
+  private reopened = new Set<string>();
 
   constructor(
     private readonly readSource: ReadSource,
@@ -108,11 +117,14 @@ export class ProjectIndex {
       this.store(file, texts.get(file)!, problems);
       texts.delete(file);
       storedAt.set(file, step);
+      const reopened = this.takeReopened();
       // Only a module with something to offer changes the facts the next ones are summarised with.
-      if (!offered && !this.offersSomething(file)) continue;
+      const offers = offered || this.offersSomething(file);
+      if (!offers && reopened.size === 0) continue;
       const previous = this.poolExports;
       step++;
-      for (const key of changedKeys(previous, this.resolve())) changedAt.set(key, step);
+      if (offers) for (const key of changedKeys(previous, this.resolve())) changedAt.set(key, step);
+      for (const key of reopened) changedAt.set(key, step);
     }
     const stale = new Set<string>();
     for (const [key, at] of changedAt) {
@@ -133,7 +145,7 @@ export class ProjectIndex {
     const listenersBefore = this.listenerFacts();
     if (current === undefined) this.forget(file);
     else this.store(file, current, problems);
-    await this.settle(this.importersOf(changedKeys(before, this.resolve())), problems);
+    await this.settle(this.importersOf([...changedKeys(before, this.resolve()), ...this.takeReopened()]), problems);
     return !sameExports(before, this.poolExports) || !sameErrorListenerFacts(listenersBefore, this.listenerFacts());
   }
 
@@ -143,7 +155,7 @@ export class ProjectIndex {
     const listenersBefore = this.listenerFacts();
     this.forget(file);
     const before = this.poolExports;
-    await this.settle(this.importersOf(changedKeys(before, this.resolve())), []);
+    await this.settle(this.importersOf([...changedKeys(before, this.resolve()), ...this.takeReopened()]), []);
     return !sameExports(before, this.poolExports) || !sameErrorListenerFacts(listenersBefore, this.listenerFacts());
   }
 
@@ -158,17 +170,28 @@ export class ProjectIndex {
 
   /** Summarises a text with the facts as they are now and records which modules it names. */
   private store(file: string, text: string, problems: IndexProblem[]): void {
+    const imports = [...new Set(relativeSpecifiers(text).flatMap((specifier) => resolveSpecifier(file, specifier) ?? []))];
     let summary: ModuleSummary;
+    let parsed = true;
     try {
       const facts = this.facts();
       const onParsed = this.onParsed;
-      summary = summarizeModule(text, file, facts, onParsed && ((ast, nodes) => onParsed(file, text, { ast, nodes }, facts)));
+      const relativeImportsMayHoldPools = () => imports.some((key) => this.mayHoldPools(key));
+      summary = summarizeModule(text, file, facts, onParsed && ((ast, nodes) => onParsed(file, text, { ast, nodes }, facts)), { relativeImportsMayHoldPools });
+      parsed = !wasGatedOut(summary);
     } catch (error) {
       problems.push({ file, reason: messageOf(error) });
       summary = EMPTY_SUMMARY;
     }
+    const key = moduleKey(file);
+    const couldHoldPools = this.mayHoldPools(key);
+    if (parsed) this.gatedOut.delete(file);
+    else this.gatedOut.add(file);
+    const files = this.filesByKey.get(key) ?? new Set<string>();
+    files.add(file);
+    this.filesByKey.set(key, files);
+    if (!couldHoldPools && this.mayHoldPools(key)) this.reopened.add(key);
     this.unlinkImports(file);
-    const imports = [...new Set(relativeSpecifiers(text).flatMap((specifier) => resolveSpecifier(file, specifier) ?? []))];
     for (const key of imports) {
       const files = this.importers.get(key) ?? new Set<string>();
       files.add(file);
@@ -183,6 +206,32 @@ export class ProjectIndex {
     this.unlinkImports(file);
     if (affectsErrorListenerFacts(this.modules.get(file)?.summary)) this.snapshot = undefined;
     this.modules.delete(file);
+    const key = moduleKey(file);
+    const couldHoldPools = this.mayHoldPools(key);
+    this.gatedOut.delete(file);
+    const files = this.filesByKey.get(key);
+    files?.delete(file);
+    if (files?.size === 0) this.filesByKey.delete(key);
+    if (!couldHoldPools && this.mayHoldPools(key)) this.reopened.add(key);
+  }
+
+  /**
+   * Whether the module may declare a pool or pass one on, so that an `error` listener on what a file
+   * imports from it can matter: a module the index has not seen, or one with a file the index parsed.
+   * A module whose files all showed no sign of pg, re-exports or listeners (the summary gate) can not.
+   */
+  private mayHoldPools(key: string): boolean {
+    const files = this.filesByKey.get(key);
+    if (files === undefined) return true;
+    for (const file of files) if (!this.gatedOut.has(file)) return true;
+    return false;
+  }
+
+  /** The keys reopened since the last call. */
+  private takeReopened(): Set<string> {
+    const reopened = this.reopened;
+    this.reopened = new Set();
+    return reopened;
   }
 
   private unlinkImports(file: string): void {
@@ -217,7 +266,7 @@ export class ProjectIndex {
         if (text === undefined) this.forget(file);
         else this.store(file, text, problems);
       }
-      stale = this.importersOf(changedKeys(before, this.resolve()));
+      stale = this.importersOf([...changedKeys(before, this.resolve()), ...this.takeReopened()]);
     }
   }
 

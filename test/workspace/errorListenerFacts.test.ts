@@ -119,4 +119,38 @@ describe('error listener facts', () => {
     assert.equal(await index.removeFile('/app/src/server.ts'), true);
     assert.deepEqual(findingLines(index, files, '/app/src/db.ts'), [3]);
   });
+
+  it('parses a file with a listener only when the listener may be on a pool it imports', async () => {
+    const files = new Map([
+      ['/app/src/db.ts', DB],
+      ['/app/src/events.ts', `import { EventEmitter } from 'node:events';\n\nexport const bus = new EventEmitter();\n`],
+      ['/app/src/worker.ts', `import { bus } from './events';\n\nbus.on('error', (err) => console.error(err));\n`],
+      ['/app/src/server.ts', `import { pool } from './db';\n\npool.on('error', (err) => console.error(err));\n`],
+      ['/app/src/cache.ts', `import { redisPool } from 'redis-pool';\n\nredisPool.on('error', (err) => console.error(err));\n`],
+    ]);
+    const parsed: string[] = [];
+    const index = new ProjectIndex(
+      async (file) => files.get(file)!,
+      (file) => parsed.push(file),
+    );
+    await index.addFiles([...files.keys()]);
+    assert.deepEqual(parsed.sort(), ['/app/src/cache.ts', '/app/src/db.ts', '/app/src/server.ts']);
+    assert.deepEqual(listenersOf(index), { '/app/src/db': { pool: ['/app/src/server'] } });
+    assert.equal(index.facts().unresolvedErrorListeners, true);
+  });
+
+  it('a module that starts to pass a pool on makes the listeners of its importers count', async () => {
+    const files = new Map([
+      ['/app/src/db.ts', DB],
+      ['/app/src/shared.ts', `export const pool = { name: 'placeholder' };\n`],
+      ['/app/src/main.ts', `import { pool } from './shared';\n\npool.on('error', (err) => console.error(err));\n`],
+    ]);
+    const index = await indexOf(files);
+    assert.deepEqual(findingLines(index, files, '/app/src/db.ts'), [3]);
+
+    files.set('/app/src/shared.ts', `export { pool } from './db';\n`);
+    assert.equal(await index.updateFile('/app/src/shared.ts'), true);
+    assert.deepEqual(listenersOf(index), listenersOf(await indexOf(files)));
+    assert.deepEqual(findingLines(index, files, '/app/src/db.ts'), []);
+  });
 });
