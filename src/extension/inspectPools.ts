@@ -12,6 +12,8 @@ import type { WorkspacePools } from './workspacePools';
 /** Read-only documents of this scheme hold the latest report; closing one never asks to save it. */
 export const REPORT_SCHEME = 'pool-lens-report';
 const REPORT_URI = vscode.Uri.from({ scheme: REPORT_SCHEME, path: '/Inspect Pools.md' });
+/** How long to wait for VS Code to fetch a re-rendered report; it normally takes milliseconds. */
+const REPORT_UPDATE_WAIT_MS = 5_000;
 
 /**
  * "Pool Lens: Inspect Pools": takes a fresh snapshot, reads the pools in the workspace code, and opens a
@@ -56,8 +58,7 @@ export class InspectPools implements vscode.TextDocumentContentProvider, vscode.
       void vscode.window.showErrorMessage(`Inspect Pools failed: ${errorText(error)}`);
       return undefined;
     }
-    this.changed.fire(REPORT_URI);
-    const document = await vscode.workspace.openTextDocument(REPORT_URI);
+    const document = await this.reportDocument();
     await vscode.languages.setTextDocumentLanguage(document, 'markdown');
     await vscode.window.showTextDocument(document, { preview: false });
     return REPORT_URI;
@@ -65,6 +66,31 @@ export class InspectPools implements vscode.TextDocumentContentProvider, vscode.
 
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  /**
+   * The report document holding the new text. When a report is already open, VS Code asks this provider
+   * for the new content only after the change event, asynchronously; returning before that would show
+   * (and hand callers) the previous report.
+   */
+  private async reportDocument(): Promise<vscode.TextDocument> {
+    let stopWaiting = () => {};
+    const updated = new Promise<void>((resolve) => {
+      const listener = vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document.uri.toString() === REPORT_URI.toString() && event.document.getText() === this.text) stopWaiting();
+      });
+      const timer = setTimeout(() => stopWaiting(), REPORT_UPDATE_WAIT_MS);
+      stopWaiting = () => {
+        clearTimeout(timer);
+        listener.dispose();
+        resolve();
+      };
+    });
+    this.changed.fire(REPORT_URI);
+    const document = await vscode.workspace.openTextDocument(REPORT_URI);
+    if (document.getText() !== this.text) await updated;
+    stopWaiting();
+    return document;
   }
 
   private async render(): Promise<string> {
