@@ -3,6 +3,7 @@ import { recommendPoolSizes, type SizingPool } from '../core/sizing';
 import type { DomainConfig, DomainResolution } from './domains';
 import type { Capacity, PoolActivity, Snapshot, StateCounts } from './model';
 import { acquisitionPath, type CompanionReading } from '../workspace/companions';
+import type { AppPoolSnapshot, CheckoutRecord } from '../runtime/protocol';
 import type { DiscoveredPool } from '../workspace/poolDiscovery';
 import { appPoolsFor, longCheckouts, type AppPoolMatch, type ServerPoolIdentity } from './appPools';
 
@@ -38,20 +39,17 @@ export interface ReportedPool {
   app?: ReportedAppPool[];
 }
 
+/** The counters a running app's companion reports for a pool, as the report shows them. */
+type AppCounters = Pick<
+  AppPoolSnapshot,
+  'name' | 'max' | 'totalCount' | 'idleCount' | 'waitingCount' | 'checkedOut' | 'peakCheckedOut' | 'peakWaiting' | 'checkoutsTotal'
+>;
+
 /** One instrumented pool of one running process (`pool-lens/runtime`). */
-export interface ReportedAppPool {
+export interface ReportedAppPool extends AppCounters {
   pid: number;
-  name: string;
-  max: number;
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-  checkedOut: number;
-  peakCheckedOut: number;
-  peakWaiting: number;
-  checkoutsTotal: number;
   /** Checkouts held at least `checkoutWarnMs`, longest first. */
-  longCheckouts: Array<{ id: number; ageMs: number; backendPid?: number; file?: string; line?: number; column?: number; place?: string }>;
+  longCheckouts: Array<Pick<CheckoutRecord, 'id' | 'ageMs' | 'backendPid' | 'file' | 'line' | 'column'> & { place?: string }>;
   /** Callers waited for a client while the server had spare connections: one sentence, else absent. */
   maxTooSmall?: string;
 }
