@@ -19,6 +19,8 @@ export interface ModuleSummary {
   forwards?: Array<{ exported: string; from: string; imported: string }>;
   /** An `error` listener on a pool-like binding imported through a specifier that is not relative (`@/db`). */
   unresolvedErrorListener?: boolean;
+  /** The text shows a sign of pg of its own (`mayUsePg` without project facts): it may create a pool. */
+  mayCreatePools?: boolean;
 }
 
 const EMPTY: ModuleSummary = { poolExports: [], reexports: [] };
@@ -77,11 +79,12 @@ export function summarizeModule(
   onParsed?: (ast: TSESTree.Program, nodes: TSESTree.Node[]) => void,
   options: SummaryOptions = {},
 ): ModuleSummary {
-  if (!mayUsePg(text, project) && !RELATIVE_REEXPORT.test(text) && !mayListenToImportedPool(text, options)) return EMPTY;
+  const mayCreatePools = mayUsePg(text);
+  if (!mayCreatePools && !(project && mayUsePg(text, project)) && !RELATIVE_REEXPORT.test(text) && !mayListenToImportedPool(text, options)) return EMPTY;
   const ast = parseSource(text, fileName);
   const nodes = linkParents(ast);
   const model = new PgModel(nodes, fileName, project);
-  const summary = { poolExports: [...model.exportedPools], reexports: model.reexports, ...importedPoolUse(new ListenerScan(ast).addNodes(nodes)) };
+  const summary = { poolExports: [...model.exportedPools], reexports: model.reexports, ...importedPoolUse(new ListenerScan(ast).addNodes(nodes)), mayCreatePools };
   // The CLI analyses the file from this parse instead of parsing it again.
   onParsed?.(ast, nodes);
   return summary;
@@ -98,9 +101,12 @@ function mayListenToImportedPool(text: string, options: SummaryOptions): boolean
   return options.relativeImportsMayHoldPools() || mayListenToUnresolvedImport(text);
 }
 
-/** Whether `summarizeModule` answered without parsing (the text shows no sign of anything it records). */
-export function wasGatedOut(summary: ModuleSummary): boolean {
-  return summary === EMPTY;
+/**
+ * Whether an `error` listener on a binding imported from this module can matter: the module may create
+ * a pool, exports one, or passes bindings on (re-exports, forwarded imports) that the listener facts follow.
+ */
+export function mayHoldPools(summary: ModuleSummary): boolean {
+  return summary.mayCreatePools === true || summary.poolExports.length > 0 || summary.reexports.length > 0 || (summary.forwards?.length ?? 0) > 0;
 }
 
 /** What the module does with the bindings it imports: listens to them, hands them on, exports them again. */

@@ -1,5 +1,5 @@
 import type { ParsedText } from '../core/analyze';
-import { summarizeModule, wasGatedOut, type ModuleSummary } from '../core/moduleSummary';
+import { mayHoldPools, summarizeModule, type ModuleSummary } from '../core/moduleSummary';
 import { moduleKey, resolveSpecifier, type ProjectFacts } from '../core/project';
 import { affectsErrorListenerFacts, errorListenerFacts, sameErrorListenerFacts, type ErrorListenerFacts } from './errorListenerFacts';
 import { relativeSpecifiers } from './relativeSpecifiers';
@@ -53,11 +53,11 @@ export class ProjectIndex {
   private snapshot: ProjectFacts | undefined;
   /** Module key → the indexed files with that key. */
   private readonly filesByKey = new Map<string, Set<string>>();
-  /** Indexed files summarised without a parse (no sign of pg, re-exports or relevant listeners). */
-  private readonly gatedOut = new Set<string>();
+  /** Indexed files whose summaries say a listener on what they export cannot matter (`mayHoldPools`). */
+  private readonly holdNoPools = new Set<string>();
   /**
-   * Module keys that could not hold a pool and now may (a file with that key was parsed, or the last one
-   * left): importers summarised without parsing their listeners must be summarised again.
+   * Module keys that could not hold a pool and now may (a file with that key was parsed): importers
+   * summarised without parsing their listeners must be summarised again.
    */
   private reopened = new Set<string>();
 
@@ -172,21 +172,21 @@ export class ProjectIndex {
   private store(file: string, text: string, problems: IndexProblem[]): void {
     const imports = [...new Set(relativeSpecifiers(text).flatMap((specifier) => resolveSpecifier(file, specifier) ?? []))];
     let summary: ModuleSummary;
-    let parsed = true;
+    let holdsPools = true;
     try {
       const facts = this.facts();
       const onParsed = this.onParsed;
       const relativeImportsMayHoldPools = () => imports.some((key) => this.mayHoldPools(key));
       summary = summarizeModule(text, file, facts, onParsed && ((ast, nodes) => onParsed(file, text, { ast, nodes }, facts)), { relativeImportsMayHoldPools });
-      parsed = !wasGatedOut(summary);
+      holdsPools = mayHoldPools(summary);
     } catch (error) {
       problems.push({ file, reason: messageOf(error) });
       summary = EMPTY_SUMMARY;
     }
     const key = moduleKey(file);
     const couldHoldPools = this.mayHoldPools(key);
-    if (parsed) this.gatedOut.delete(file);
-    else this.gatedOut.add(file);
+    if (holdsPools) this.holdNoPools.delete(file);
+    else this.holdNoPools.add(file);
     const files = this.filesByKey.get(key) ?? new Set<string>();
     files.add(file);
     this.filesByKey.set(key, files);
@@ -208,7 +208,7 @@ export class ProjectIndex {
     this.modules.delete(file);
     const key = moduleKey(file);
     const couldHoldPools = this.mayHoldPools(key);
-    this.gatedOut.delete(file);
+    this.holdNoPools.delete(file);
     const files = this.filesByKey.get(key);
     files?.delete(file);
     if (files?.size === 0) this.filesByKey.delete(key);
@@ -217,13 +217,13 @@ export class ProjectIndex {
 
   /**
    * Whether the module may declare a pool or pass one on, so that an `error` listener on what a file
-   * imports from it can matter: a module the index has not seen, or one with a file the index parsed.
-   * A module whose files all showed no sign of pg, re-exports or listeners (the summary gate) can not.
+   * imports from it can matter: one with a file whose summary says so (a file that failed to parse
+   * counts). A module the index does not hold cannot (no analysis asks about it); when a module gains
+   * such a file, its key is reopened and its importers are summarised again (this also covers import
+   * cycles while the index is built).
    */
   private mayHoldPools(key: string): boolean {
-    const files = this.filesByKey.get(key);
-    if (files === undefined) return true;
-    for (const file of files) if (!this.gatedOut.has(file)) return true;
+    for (const file of this.filesByKey.get(key) ?? []) if (!this.holdNoPools.has(file)) return true;
     return false;
   }
 
