@@ -7,18 +7,21 @@ export interface ErrorListenerFacts {
   unresolvedErrorListeners: boolean;
 }
 
+/** The summaries `errorListenerFacts` reads, as the project index holds them. */
+export interface ListenerSources {
+  /** The files whose summaries take part in the answer (`affectsErrorListenerFacts`). */
+  listening(): Iterable<[file: string, summary: ModuleSummary]>;
+  /** The files with this module key, with their summaries. */
+  filesOf(key: string): Iterable<[file: string, summary: ModuleSummary]>;
+}
+
 /**
  * Follows every module's listened imports (`import { pool } from './db'; pool.on('error', …)`) back
  * through re-exports (`export { pool } from './db'`, `export * from './db'`) and forwarded imports
  * (`import { pool } from './db'; export default pool`) to the module that declares the pool. Each
  * module on the way is recorded, so the answer holds whichever of them declares the pool.
  */
-export function errorListenerFacts(summaries: ReadonlyMap<string, ModuleSummary>, poolExports: ReadonlyMap<string, ReadonlySet<string>>): ErrorListenerFacts {
-  const filesByKey = new Map<string, string[]>();
-  for (const file of summaries.keys()) {
-    const key = moduleKey(file);
-    filesByKey.set(key, [...(filesByKey.get(key) ?? []), file]);
-  }
+export function errorListenerFacts(sources: ListenerSources, poolExports: ReadonlyMap<string, ReadonlySet<string>>): ErrorListenerFacts {
   const listeners = new Map<string, Map<string, string[]>>();
   let unresolved = false;
 
@@ -35,8 +38,7 @@ export function errorListenerFacts(summaries: ReadonlyMap<string, ModuleSummary>
     const modules = names.get(name) ?? [];
     if (!modules.includes(listener)) modules.push(listener);
     names.set(name, modules);
-    for (const file of filesByKey.get(key) ?? []) {
-      const summary = summaries.get(file)!;
+    for (const [file, summary] of sources.filesOf(key)) {
       for (const reexport of summary.reexports) {
         const target = resolveSpecifier(file, reexport.from);
         if (target === undefined) continue;
@@ -53,7 +55,7 @@ export function errorListenerFacts(summaries: ReadonlyMap<string, ModuleSummary>
     }
   };
 
-  for (const [file, summary] of summaries) {
+  for (const [file, summary] of sources.listening()) {
     if (summary.unresolvedErrorListener) unresolved = true;
     for (const { from, name } of summary.errorListeners ?? []) {
       const target = resolveSpecifier(file, from);

@@ -1,7 +1,7 @@
 import type { ParsedText } from '../core/analyze';
 import { mayHoldPools, summarizeModule, type ModuleSummary } from '../core/moduleSummary';
 import { moduleKey, resolveSpecifier, type ProjectFacts } from '../core/project';
-import { affectsErrorListenerFacts, errorListenerFacts, sameErrorListenerFacts, type ErrorListenerFacts } from './errorListenerFacts';
+import { affectsErrorListenerFacts, errorListenerFacts, sameErrorListenerFacts, type ErrorListenerFacts, type ListenerSources } from './errorListenerFacts';
 import { relativeSpecifiers } from './relativeSpecifiers';
 
 /** Reads a file's current text; rejects when the file cannot be read. */
@@ -53,6 +53,8 @@ export class ProjectIndex {
   private snapshot: ProjectFacts | undefined;
   /** Module key → the indexed files with that key. */
   private readonly filesByKey = new Map<string, Set<string>>();
+  /** Indexed files whose summaries take part in the error listener facts (`affectsErrorListenerFacts`). */
+  private readonly listening = new Set<string>();
   /** Indexed files whose summaries say a listener on what they export cannot matter (`mayHoldPools`). */
   private readonly holdNoPools = new Set<string>();
   /**
@@ -76,10 +78,18 @@ export class ProjectIndex {
       poolExports: new Map([...this.poolExports].map(([key, names]) => [key, new Set(names)])),
       scriptFiles: new Set(this.scriptFiles),
       complete: this.complete,
-      ...errorListenerFacts(new Map([...this.modules].map(([file, entry]) => [file, entry.summary])), this.poolExports),
+      ...errorListenerFacts(this.listenerSources, this.poolExports),
     };
     return this.snapshot;
   }
+
+  private readonly listenerSources: ListenerSources = {
+    listening: () => [...this.listening].map((file) => [file, this.modules.get(file)!.summary]),
+    filesOf: (key) => [...(this.filesByKey.get(key) ?? [])].flatMap((file) => {
+      const entry = this.modules.get(file);
+      return entry ? [[file, entry.summary] as [string, ModuleSummary]] : [];
+    }),
+  };
 
   /** Which exported pools get an `error` listener, as of now. */
   private listenerFacts(): ErrorListenerFacts {
@@ -112,9 +122,12 @@ export class ProjectIndex {
     const storedAt = new Map<string, number>();
     const changedAt = new Map<string, number>();
     let step = 0;
-    for (const file of importOrder(texts)) {
+    // The modules each file names, resolved once for the order and for the importers map.
+    const named = new Map<string, string[]>();
+    for (const [file, text] of texts) named.set(file, namedModules(file, text));
+    for (const file of importOrder(named)) {
       const offered = this.offersSomething(file);
-      this.store(file, texts.get(file)!, problems);
+      this.store(file, texts.get(file)!, problems, named.get(file));
       texts.delete(file);
       storedAt.set(file, step);
       const reopened = this.takeReopened();
@@ -169,8 +182,8 @@ export class ProjectIndex {
   }
 
   /** Summarises a text with the facts as they are now and records which modules it names. */
-  private store(file: string, text: string, problems: IndexProblem[]): void {
-    const imports = [...new Set(relativeSpecifiers(text).flatMap((specifier) => resolveSpecifier(file, specifier) ?? []))];
+  private store(file: string, text: string, problems: IndexProblem[], named = namedModules(file, text)): void {
+    const imports = [...new Set(named)];
     let summary: ModuleSummary;
     let holdsPools = true;
     try {
@@ -199,6 +212,8 @@ export class ProjectIndex {
     }
     const previous = this.modules.get(file)?.summary;
     this.modules.set(file, { summary, imports });
+    if (affectsErrorListenerFacts(summary)) this.listening.add(file);
+    else this.listening.delete(file);
     if (affectsErrorListenerFacts(previous) || affectsErrorListenerFacts(summary)) this.snapshot = undefined;
   }
 
@@ -206,6 +221,7 @@ export class ProjectIndex {
     this.unlinkImports(file);
     if (affectsErrorListenerFacts(this.modules.get(file)?.summary)) this.snapshot = undefined;
     this.modules.delete(file);
+    this.listening.delete(file);
     const key = moduleKey(file);
     const couldHoldPools = this.mayHoldPools(key);
     this.holdNoPools.delete(file);
@@ -315,9 +331,9 @@ export class ProjectIndex {
  * The files in an order where a file comes after the files it names with relative specifiers (depth
  * first; a cycle is entered anywhere), so a summary sees the exports of what it imports.
  */
-function importOrder(texts: ReadonlyMap<string, string>): string[] {
+function importOrder(named: ReadonlyMap<string, readonly string[]>): string[] {
   const byKey = new Map<string, string[]>();
-  for (const file of texts.keys()) {
+  for (const file of named.keys()) {
     const key = moduleKey(file);
     byKey.set(key, [...(byKey.get(key) ?? []), file]);
   }
@@ -328,7 +344,7 @@ function importOrder(texts: ReadonlyMap<string, string>): string[] {
     const stack: Array<{ file: string; pending: string[] }> = [];
     const enter = (file: string): void => {
       state.set(file, 'visiting');
-      const pending = relativeSpecifiers(texts.get(file)!).flatMap((specifier) => byKey.get(resolveSpecifier(file, specifier) ?? '') ?? []);
+      const pending = named.get(file)!.flatMap((key) => byKey.get(key) ?? []);
       stack.push({ file, pending });
     };
     enter(root);
@@ -344,8 +360,13 @@ function importOrder(texts: ReadonlyMap<string, string>): string[] {
       }
     }
   };
-  for (const file of texts.keys()) if (!state.has(file)) visit(file);
+  for (const file of named.keys()) if (!state.has(file)) visit(file);
   return order;
+}
+
+/** The module keys of a file's relative specifiers, in text order, repeats kept. */
+function namedModules(file: string, text: string): string[] {
+  return relativeSpecifiers(text).flatMap((specifier) => resolveSpecifier(file, specifier) ?? []);
 }
 
 /** Module keys whose exported names differ between two resolutions. */
