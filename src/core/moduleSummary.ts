@@ -79,8 +79,9 @@ export function summarizeModule(
   onParsed?: (ast: TSESTree.Program, nodes: TSESTree.Node[]) => void,
   options: SummaryOptions = {},
 ): ModuleSummary {
+  if (!mayUsePg(text, project) && !RELATIVE_REEXPORT.test(text) && !mayListenToImportedPool(text, options)) return EMPTY;
+  // Looked at again without the facts only for the few files that pass.
   const mayCreatePools = mayUsePg(text);
-  if (!mayCreatePools && !(project && mayUsePg(text, project)) && !RELATIVE_REEXPORT.test(text) && !mayListenToImportedPool(text, options)) return EMPTY;
   const ast = parseSource(text, fileName);
   const nodes = linkParents(ast);
   const model = new PgModel(nodes, fileName, project);
