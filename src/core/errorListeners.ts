@@ -58,7 +58,7 @@ export class ListenerScan {
   readonly imports = new Map<string, ImportSource>();
   /** Local name → the names the module exports it under (`default` for default exports and `module.exports = x`). */
   readonly exportNames = new Map<string, string[]>();
-  private readonly references: Map<string, TSESTree.Identifier[]>;
+  private readonly references: ReadonlyMap<string, readonly TSESTree.Identifier[]>;
 
   constructor(private readonly program: TSESTree.Program) {
     this.references = referenceIndex(program);

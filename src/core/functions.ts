@@ -170,7 +170,22 @@ export function referencesTo(name: string, root: Node): TSESTree.Identifier[] {
 }
 
 /** Every binding reference under `root`, by name: one walk instead of one per question. */
-export function referenceIndex(root: Node): Map<string, TSESTree.Identifier[]> {
+export function referenceIndex(root: Node): ReadonlyMap<string, readonly TSESTree.Identifier[]> {
+  let index = referenceIndexes.get(root);
+  if (!index) {
+    index = buildReferenceIndex(root);
+    referenceIndexes.set(root, index);
+  }
+  return index;
+}
+
+/**
+ * One index per root node, kept as long as the syntax tree: three rules and the project index's
+ * listener scan each asked for the whole program's, a full walk apiece.
+ */
+const referenceIndexes = new WeakMap<Node, ReadonlyMap<string, readonly TSESTree.Identifier[]>>();
+
+function buildReferenceIndex(root: Node): Map<string, TSESTree.Identifier[]> {
   const index = new Map<string, TSESTree.Identifier[]>();
   walk(root, (node) => {
     if (node.type === 'Identifier' && isReference(node)) {

@@ -75,7 +75,7 @@ export default defineRule({
     const program = ctx.ast;
     const exported = exportedNames(program);
     const calledOnce = new Map<FunctionNode, boolean>();
-    let referenceCache: Map<string, TSESTree.Identifier[]> | undefined;
+    let referenceCache: ReadonlyMap<string, readonly TSESTree.Identifier[]> | undefined;
     const references = () => (referenceCache ??= referenceIndex(program));
 
     function check(creation: TSESTree.NewExpression): void {

@@ -67,7 +67,7 @@ export default defineRule({
   create(ctx) {
     const program = ctx.ast;
     const localFunctions = new Map<string, FunctionNode>();
-    let referenceCache: Map<string, TSESTree.Identifier[]> | undefined;
+    let referenceCache: ReadonlyMap<string, readonly TSESTree.Identifier[]> | undefined;
     const references = () => (referenceCache ??= referenceIndex(program));
     let callCache: ReturnType<typeof calls> | undefined;
     /** Call-site answers for "does this run at all", shared by every pool created in the file. */
