@@ -3,9 +3,9 @@ import { identityOf, maxOf, type PoolIdentity, type PoolOptionsLike } from './po
 import { captureStack, siteOf, type AcquisitionSite, type CapturedStack } from './stackSite';
 
 /**
- * The parts of a pg-pool 3 `Pool` the tracker reads or wraps. `connect` and `query` are public; the other
- * three are pg-pool's internal steps, wrapped because they are the only places where a waiter, the client it
- * gets and its release meet, without touching the promise or the callback the app receives.
+ * The parts of a pg-pool 3 `Pool` the tracker reads or wraps. `connect` is public; the other three are
+ * pg-pool's internal steps, wrapped because they are the only places where a waiter, the client it gets
+ * and its release meet, without touching the promise or the callback the app receives.
  */
 export interface PgPoolLike {
   options?: PoolOptionsLike;
@@ -16,13 +16,12 @@ export interface PgPoolLike {
   _pendingQueue: object[];
   _clients: object[];
   connect(...args: unknown[]): unknown;
-  query(...args: unknown[]): unknown;
   _acquireClient(client: object, pendingItem: object, ...rest: unknown[]): unknown;
   _release(client: object, ...rest: unknown[]): unknown;
   _pulseQueue(...args: unknown[]): unknown;
 }
 
-const WRAPPED = ['connect', 'query', '_acquireClient', '_release', '_pulseQueue'] as const;
+const WRAPPED = ['connect', '_acquireClient', '_release', '_pulseQueue'] as const;
 type WrappedMethod = (typeof WRAPPED)[number];
 
 /** True when `value` has the shape of a pg-pool 3 pool, the only kind the tracker knows how to follow. */
@@ -86,14 +85,11 @@ export class PoolTracker {
   private install(): void {
     const tracker = this;
     const pool = this.pool;
-    const { connect, query, _acquireClient, _release, _pulseQueue } = pool;
-    /** The stack of the app's `pool.query()` call while pg-pool's `query` runs (it calls `connect` synchronously). */
-    let queryCaller: CapturedStack | undefined;
+    const { connect, _acquireClient, _release, _pulseQueue } = pool;
 
     this.wrap('connect', function connectTracked(this: PgPoolLike) {
       if (this !== pool) return connect.apply(this, arguments as unknown as unknown[]);
-      const captured = queryCaller ?? captureStack(connectTracked);
-      queryCaller = undefined;
+      const captured = captureStack(connectTracked);
       const queue = this._pendingQueue;
       const queued = queue.length;
       const clients = this._clients.length;
@@ -108,20 +104,6 @@ export class PoolTracker {
         tracker.newClientWaiters.set(this._clients[this._clients.length - 1], captured);
       }
       return result;
-    });
-
-    // pool.query's checkout is captured here, at the app's call, not in `connect` under pg-pool's `query`: V8
-    // walks that optimised pg-pool frame at a cost of about as much as the rest of the capture together
-    // (bench/notes.md), and the frame is never the app's line anyway. The stack then keeps four app frames.
-    this.wrap('query', function queryTracked(this: PgPoolLike) {
-      if (this !== pool) return query.apply(this, arguments as unknown as unknown[]);
-      queryCaller = captureStack(queryTracked);
-      try {
-        return query.apply(this, arguments as unknown as unknown[]);
-      } finally {
-        // pg-pool's query has called connect by now, or has not checked out at all (a bad argument).
-        queryCaller = undefined;
-      }
     });
 
     this.wrap('_acquireClient', function acquireTracked(this: PgPoolLike, client: object, pendingItem: object, _idle: unknown, isNew: unknown) {

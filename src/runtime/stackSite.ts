@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 
 /**
- * How many frames a checkout keeps: the app's line (the `connect()` or `pool.query()` call) and three of its
- * callers. Each frame adds to the cost of every `connect()` (bench/companion.ts measured 12 frames
+ * How many frames a checkout keeps: pg-pool's `query` (when the checkout is pool.query's), the app's line and
+ * two of its callers. Each frame adds to the cost of every `connect()` (bench/companion.ts measured 12 frames
  * against 4), and the protocol's limit of 12 is a maximum.
  */
 export const STACK_FRAMES = 4;

@@ -110,9 +110,6 @@ describe('runtime companion: checkouts of a real pool', function () {
     const checkout = only(during);
     assert.equal(checkout.file, __filename);
     assert.equal(checkout.line, await lineOf(__filename, 'acquisition: pool.query'));
-    // The stack starts at the app's call, not in pg-pool's query, and has no pg frame at all.
-    assert.ok(checkout.stack[0].includes(`${__filename}:${checkout.line}:`), checkout.stack.join('\n'));
-    assert.ok(!checkout.stack.some((frame) => frame.includes('node_modules')), checkout.stack.join('\n'));
     await running;
     assert.deepEqual([handle.snapshot().checkedOut, handle.snapshot().checkoutsTotal], [0, 1]);
   });
