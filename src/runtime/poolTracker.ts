@@ -145,7 +145,10 @@ export class PoolTracker {
 
   /** Puts pg-pool's own methods back; clients still checked out are simply no longer followed. */
   uninstall(): void {
-    for (const [method, descriptor] of this.saved) {
+    // Last wrapped first: V8 undoes the most recent property addition by going back to the previous map, so
+    // the pool keeps fast properties; deleting in any other order turns it into a dictionary-mode object,
+    // and every later property read of pg-pool's on that pool would be a hash lookup.
+    for (const [method, descriptor] of [...this.saved].reverse()) {
       if (descriptor) Object.defineProperty(this.pool, method, descriptor);
       else delete (this.pool as unknown as Record<string, unknown>)[method];
     }
