@@ -7,7 +7,10 @@ const SUITE = 'Workbench in the browser, as a person uses it';
 const FILE = 'leakedClient.ts';
 /** 1-based line:column of `pool.connect()` in the fixture, where the leak squiggle sits. */
 const SQUIGGLE_POSITION = '7:24';
-const STEP_TIMEOUT_MS = 30_000;
+const STEP_TIMEOUT_MS = 75_000;
+/** Ctrl+. is pressed up to this many times, waiting this long for the menu each time. */
+const QUICK_FIX_ATTEMPTS = 4;
+const QUICK_FIX_WAIT_MS = 15_000;
 
 interface Step {
   title: string;
@@ -58,11 +61,22 @@ export async function runUserChecks(page: Page, report: Report): Promise<void> {
     {
       title: 'puts the cursor on the squiggle, opens the quick-fix menu (Ctrl+.) and sees the fix',
       run: async () => {
-        await goTo(page, SQUIGGLE_POSITION);
-        await page.keyboard.press('Control+.');
         // The quick-fix menu (VS Code also renders an empty submenu panel with the same class).
         const menu = page.locator('.action-widget:not(.action-list-submenu-panel)');
-        await menu.waitFor();
+        // VS Code opens the menu once every code-action provider has answered; while the TypeScript
+        // server is still starting that can take long enough that a Ctrl+. is lost. A person presses
+        // again, and so does this step.
+        for (let attempt = 1; ; attempt++) {
+          await goTo(page, SQUIGGLE_POSITION);
+          await page.keyboard.press('Control+.');
+          try {
+            await menu.waitFor({ timeout: QUICK_FIX_WAIT_MS });
+            break;
+          } catch (error) {
+            if (attempt === QUICK_FIX_ATTEMPTS) throw error;
+            await page.keyboard.press('Escape');
+          }
+        }
         const rows = menu.locator('.monaco-list-row');
         await rows.first().waitFor();
         const titles = await rows.allInnerTexts();
