@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { COMPANION_FILE_PATTERN, COMPANION_FOLDER, type CompanionEndpoint } from './protocol';
+import { COMPANION_FILE_PATTERN, COMPANION_FOLDER, isProcessRunning, type CompanionEndpoint } from './protocol';
 
 /** `<workspace>/.pool-lens/companion-<pid>.json`. */
 export function endpointFileOf(workspace: string, pid: number = process.pid): string {
@@ -60,16 +60,6 @@ function removeStaleEndpointFiles(folder: string, ownPid: number): void {
   }
   for (const name of names) {
     const pid = Number(COMPANION_FILE_PATTERN.exec(name)?.[1]);
-    if (Number.isInteger(pid) && pid > 0 && pid !== ownPid && !isRunning(pid)) removeEndpointFile(path.join(folder, name));
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists and belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (Number.isInteger(pid) && pid > 0 && pid !== ownPid && !isProcessRunning(pid)) removeEndpointFile(path.join(folder, name));
   }
 }

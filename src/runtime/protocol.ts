@@ -1,6 +1,6 @@
 /**
  * The contract between the runtime companion (`pool-lens/runtime`, running inside the user's app) and
- * its readers (the extension's sidebar, Inspect Pools, `pool-lens inspect`). Plain data only: this file
+ * its readers (the extension's sidebar, Inspect Pools, `pool-lens inspect`). Plain data and one check: this file
  * imports nothing, so both sides can depend on it without pulling in the other.
  *
  * Discovery: a companion writes one endpoint file per process, `<workspace>/.pool-lens/companion-<pid>.json`
@@ -18,6 +18,20 @@ export const COMPANION_FOLDER = '.pool-lens';
 
 /** `companion-<pid>.json`. */
 export const COMPANION_FILE_PATTERN = /^companion-(\d+)\.json$/;
+
+/**
+ * Whether the process of an endpoint file still runs: a file whose process is gone is stale (a companion
+ * cannot remove its file when the app is killed by a signal), so readers skip it and the next companion
+ * removes it. `kill(pid, 0)` sends nothing; EPERM means the process exists under another user.
+ */
+export function isProcessRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'EPERM';
+  }
+}
 
 export const COMPANION_SNAPSHOT_PATH = '/v1/pools';
 

@@ -6,6 +6,7 @@ import {
   COMPANION_FOLDER,
   COMPANION_PROTOCOL_VERSION,
   COMPANION_SNAPSHOT_PATH,
+  isProcessRunning,
   type AppPoolSnapshot,
   type CheckoutRecord,
   type CompanionEndpoint,
@@ -63,7 +64,7 @@ export async function readCompanions(folder: string, options: ReadCompanionsOpti
     if (isNodeError(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return [];
     throw error;
   }
-  const isAlive = options.isAlive ?? processIsAlive;
+  const isAlive = options.isAlive ?? isProcessRunning;
   const files = names
     .map((name) => ({ name, match: COMPANION_FILE_PATTERN.exec(name) }))
     .filter((entry): entry is { name: string; match: RegExpExecArray } => entry.match !== null)
@@ -214,16 +215,6 @@ function get(endpoint: CompanionEndpoint, timeoutMs: number): Promise<{ body: st
     }, timeoutMs);
     request.on('error', (error) => settle({ problem: `is not answering (${isNodeError(error) && error.code ? error.code : error.message})` }));
   });
-}
-
-/** `kill(pid, 0)` sends nothing; EPERM means the process exists under another user. */
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return isNodeError(error) && error.code === 'EPERM';
-  }
 }
 
 function record(value: unknown, problem: string): Record<string, unknown> {
