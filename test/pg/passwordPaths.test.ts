@@ -15,6 +15,7 @@ import { Monitor } from '../../src/pg/monitor';
 import { CLI } from '../cli/cliHarness';
 import { withoutUnhandledRejections } from './leaks';
 import { startServer, type TestServer } from './server';
+import { printedDuring } from './processOutput';
 
 /**
  * One known password, handed to Pool Lens by every route it reads passwords from (the environment,
@@ -117,24 +118,6 @@ function treeDump(snapshot: Snapshot, rows: readonly SessionRow[]): unknown[] {
   };
   model.roots().forEach(visit);
   return out;
-}
-
-/** Captures what this process writes to stdout and stderr (and so console.*) while `work` runs; still writes it through. */
-async function printedDuring<T>(work: () => Promise<T>): Promise<{ result: T; printed: string }> {
-  let printed = '';
-  const streams = [process.stdout, process.stderr];
-  const writes = streams.map((stream) => stream.write);
-  streams.forEach((stream, i) => {
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      printed += String(chunk);
-      return (writes[i] as (...a: unknown[]) => boolean).call(stream, chunk, ...rest);
-    }) as typeof stream.write;
-  });
-  try {
-    return { result: await work(), printed };
-  } finally {
-    streams.forEach((stream, i) => (stream.write = writes[i]));
-  }
 }
 
 describe('A known password, given by every route, appears nowhere Pool Lens writes', function () {

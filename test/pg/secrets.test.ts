@@ -9,6 +9,7 @@ import { describeError, type ConnectionTarget } from '../../src/pg/errors';
 import { Monitor } from '../../src/pg/monitor';
 import * as queries from '../../src/pg/queries';
 import { startServer, type TestServer } from './server';
+import { printedDuring } from './processOutput';
 
 /** Distinctive enough that finding it anywhere can only mean it leaked. */
 const PASSWORD = 'Canary-7fQ2-pool-lens-pw';
@@ -66,27 +67,6 @@ function assertNoSecret(text: string, what: string): void {
   for (const secret of SECRETS) assert.ok(!text.includes(secret), `a password appears in ${what}:\n${text}`);
 }
 
-/**
- * Also watches the process's own stdout and stderr (and so console.*), in case the driver or a library
- * prints on its own; what it sees is still written through.
- */
-async function watchingProcessOutput<T>(work: () => Promise<T>): Promise<{ result: T; printed: string }> {
-  let printed = '';
-  const streams = [process.stdout, process.stderr];
-  const writes = streams.map((stream) => stream.write);
-  streams.forEach((stream, i) => {
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      printed += String(chunk);
-      return (writes[i] as (...a: unknown[]) => boolean).call(stream, chunk, ...rest);
-    }) as typeof stream.write;
-  });
-  try {
-    return { result: await work(), printed };
-  } finally {
-    streams.forEach((stream, i) => (stream.write = writes[i]));
-  }
-}
-
 describe('Passwords never leak, and the monitor sends only constant SQL', function () {
   this.timeout(60_000);
   let server: TestServer;
@@ -119,7 +99,7 @@ describe('Passwords never leak, and the monitor sends only constant SQL', functi
     await fs.writeFile(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'poolLens.pools': pools }));
     let stdout = '';
     let stderr = '';
-    const { result: code, printed } = await watchingProcessOutput(() =>
+    const { result: code, printed } = await printedDuring(() =>
       recorder.during(() =>
         runInspect(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: workspace, env: { HOME: workspace } }),
       ),
