@@ -1,12 +1,15 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { FileAnalysis } from '../core/analyze';
 import { ParseFailure } from '../core/parse';
+import type { ProjectFacts } from '../core/project';
 import type { AnalyzeOptions } from '../core/types';
 import { findNearestPackageJson, readScriptModuleKeys } from '../workspace/packageScripts';
 import { ProjectConfigError, ProjectConfigLoader, type LoadedProjectConfig } from '../workspace/projectConfigFile';
 import { ProjectIndex } from '../workspace/projectIndex';
 import { LINT_USAGE, parseLintArgs, UsageError } from './args';
 import { EarlyAnalyses } from './earlyAnalyses';
+import { ListenerDemand } from './listenerDemand';
 import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, type CliCommand, type CliIo } from './io';
 import { formatReport, reportFindings, reportUnusedSuppressions, type ReportedFinding, type ReportedSuppression } from './lintReport';
 import { collectTargets, InputError, reasonOf, type LintTarget } from './lintTargets';
@@ -67,31 +70,66 @@ async function lintWith(options: Pick<AnalyzeOptions, 'gate'>, argv: readonly st
   };
   // Files the index parses are analysed from that parse (see EarlyAnalyses): each file is parsed once.
   const early = new EarlyAnalyses(optionsFor);
-  const index = new ProjectIndex(async (file) => texts.get(file) ?? fs.readFile(file, 'utf8'), early.onParsed);
+  // Files that matter only for the error listener facts are parsed only if an analysis reads those.
+  const index = new ProjectIndex(async (file) => texts.get(file) ?? fs.readFile(file, 'utf8'), early.onParsed, { deferListeners: true });
   index.setScriptFiles(scriptKeys);
   // Problems here resurface (once per file) when the file itself is analysed below.
   await index.addFiles(targets.map((target) => target.absolute));
-  const project = index.facts();
+  const analyse = (target: LintTarget, project: ProjectFacts): Outcome => {
+    try {
+      return { analysis: early.analyze(texts.get(target.absolute)!, target.absolute, project) };
+    } catch (error) {
+      return { error };
+    }
+  };
+  const demand = new ListenerDemand(index.facts());
+  const outcomes = targets.map((target) => {
+    demand.reset();
+    return { ...analyse(target, demand.facts), askedListeners: demand.asked };
+  });
+  if (index.hasDeferred && outcomes.some((outcome) => outcome.askedListeners)) {
+    const before = index.facts();
+    await index.summariseDeferred();
+    const project = index.facts();
+    // Only the listener facts can have changed; should anything else have, every file is analysed again.
+    const all = !sameFactsBesideListeners(before, project);
+    targets.forEach((target, i) => {
+      if (all || outcomes[i].askedListeners) outcomes[i] = { ...analyse(target, project), askedListeners: true };
+    });
+  }
 
   const findings: ReportedFinding[] = [];
   const unusedSuppressions: ReportedSuppression[] = [];
   const sarif = args.format === 'sarif' ? new SarifLog() : undefined;
-  for (const target of targets) {
+  targets.forEach((target, i) => {
     const text = texts.get(target.absolute)!;
-    let analysis;
-    try {
-      analysis = early.analyze(text, target.absolute, project);
-    } catch (error) {
-      io.stderr(`${describeFailure(target.display, error)}\n`);
-      continue;
+    const outcome = outcomes[i];
+    if (!('analysis' in outcome)) {
+      io.stderr(`${describeFailure(target.display, outcome.error)}\n`);
+      return;
     }
+    const { analysis } = outcome;
     findings.push(...reportFindings(target.display, text, analysis.findings));
     unusedSuppressions.push(...reportUnusedSuppressions(target.display, text, analysis.unusedSuppressions));
     sarif?.add(target.display, text, analysis.findings);
-  }
+  });
 
   io.stdout(sarif ? sarif.toString() : formatReport({ filesScanned: targets.length, findings, unusedSuppressions }, args.format));
   return findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/** One file's analysis, or what stopped it. */
+type Outcome = { analysis: FileAnalysis } | { error: unknown };
+
+/** Whether two snapshots of the facts agree on everything but the error listener facts. */
+function sameFactsBesideListeners(a: ProjectFacts, b: ProjectFacts): boolean {
+  const sameSet = (x: ReadonlySet<string>, y: ReadonlySet<string>) => x.size === y.size && [...x].every((item) => y.has(item));
+  if (a.complete !== b.complete || !sameSet(a.scriptFiles, b.scriptFiles) || a.poolExports.size !== b.poolExports.size) return false;
+  for (const [key, names] of a.poolExports) {
+    const other = b.poolExports.get(key);
+    if (!other || !sameSet(names, other)) return false;
+  }
+  return true;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { ListenerScan } from './errorListeners';
-import { mayUsePg } from './gate';
+import { mayCreatePool, mayUsePg } from './gate';
 import { parseSource } from './parse';
 import { PgModel } from './pgModel';
 import type { ProjectFacts } from './project';
@@ -19,11 +19,18 @@ export interface ModuleSummary {
   forwards?: Array<{ exported: string; from: string; imported: string }>;
   /** An `error` listener on a pool-like binding imported through a specifier that is not relative (`@/db`). */
   unresolvedErrorListener?: boolean;
-  /** The text shows a sign of pg of its own (`mayUsePg` without project facts): it may create a pool. */
+  /** The text names pg or pg-pool (`mayCreatePool`): only then can it create a pool of its own. */
   mayCreatePools?: boolean;
+  /**
+   * Not parsed: the file passed the gate only for an `error` listener, and the caller asked to defer
+   * such files (`SummaryOptions.deferListeners`). Its real summary can differ from this empty one only
+   * in the listener fields (`errorListeners`, `forwards`, `unresolvedErrorListener`).
+   */
+  listenersDeferred?: boolean;
 }
 
 const EMPTY: ModuleSummary = { poolExports: [], reexports: [] };
+const DEFERRED: ModuleSummary = { poolExports: [], reexports: [], listenersDeferred: true };
 
 /**
  * `export * from './x'`, `export * as ns from './x'`, `export { a, b as c } from './x'`. Only relative
@@ -66,6 +73,13 @@ export interface SummaryOptions {
    * an `error` listener is parsed.
    */
   relativeImportsMayHoldPools?: () => boolean;
+  /**
+   * Do not parse a file that passes the gate only for an `error` listener: return an empty summary
+   * with `listenersDeferred` set. A caller that may never need the error listener facts (the CLI, when
+   * no analysis asks for them) saves those parses. Such a file cannot create, export or re-export a
+   * pool: it fails `mayUsePg` with the same facts and has no relative re-export.
+   */
+  deferListeners?: boolean;
 }
 
 /**
@@ -79,9 +93,13 @@ export function summarizeModule(
   onParsed?: (ast: TSESTree.Program, nodes: TSESTree.Node[]) => void,
   options: SummaryOptions = {},
 ): ModuleSummary {
-  if (!mayUsePg(text, project) && !RELATIVE_REEXPORT.test(text) && !mayListenToImportedPool(text, options)) return EMPTY;
+  if (!mayUsePg(text, project) && !RELATIVE_REEXPORT.test(text)) {
+    // Deferred files meet the rest of the listener test when they are summarised for real.
+    if (options.deferListeners) return ERROR_LISTENER.test(text) ? DEFERRED : EMPTY;
+    if (!mayListenToImportedPool(text, options)) return EMPTY;
+  }
   // Looked at again without the facts only for the few files that pass.
-  const mayCreatePools = mayUsePg(text);
+  const mayCreatePools = mayCreatePool(text);
   const ast = parseSource(text, fileName);
   const nodes = linkParents(ast);
   const model = new PgModel(nodes, fileName, project);

@@ -13,6 +13,16 @@ export type ReadSource = (file: string) => Promise<string>;
  */
 export type OnParsed = (file: string, text: string, parsed: ParsedText, facts: ProjectFacts) => void;
 
+export interface IndexOptions {
+  /**
+   * Leave out of the facts the error listeners of files that pass the summary gate only for an
+   * `error` listener, without parsing them, until `summariseDeferred()`: only the error listener facts
+   * (`poolErrorListeners`, `unresolvedErrorListeners`) can differ meanwhile. For a caller that can tell
+   * whether anything reads those (the CLI); off by default.
+   */
+  deferListeners?: boolean;
+}
+
 /** A file the index could not summarise; it counts as exporting no pool. */
 export interface IndexProblem {
   file: string;
@@ -62,11 +72,17 @@ export class ProjectIndex {
    * summarised without parsing their listeners must be summarised again.
    */
   private reopened = new Set<string>();
+  /** Files summarised as `listenersDeferred` (see `IndexOptions.deferListeners`), not yet parsed. */
+  private readonly deferred = new Set<string>();
+  private deferListeners: boolean;
 
   constructor(
     private readonly readSource: ReadSource,
     private readonly onParsed?: OnParsed,
-  ) {}
+    options: IndexOptions = {},
+  ) {
+    this.deferListeners = options.deferListeners === true;
+  }
 
   get size(): number {
     return this.modules.size;
@@ -95,6 +111,22 @@ export class ProjectIndex {
   private listenerFacts(): ErrorListenerFacts {
     const { poolErrorListeners, unresolvedErrorListeners } = this.facts() as ProjectFacts & ErrorListenerFacts;
     return { poolErrorListeners, unresolvedErrorListeners };
+  }
+
+  /** Whether some files' error listeners are left out of the facts until `summariseDeferred()`. */
+  get hasDeferred(): boolean {
+    return this.deferred.size > 0;
+  }
+
+  /**
+   * Summarises the files whose error listeners were deferred, and from now on defers nothing: the
+   * facts then include every file's error listeners. Returns the files that could not be summarised.
+   */
+  async summariseDeferred(): Promise<IndexProblem[]> {
+    this.deferListeners = false;
+    const files = [...this.deferred];
+    this.deferred.clear();
+    return this.addFiles(files);
   }
 
   /** Whether every module of the project is in the index (false when, say, a file search was truncated). */
@@ -190,12 +222,17 @@ export class ProjectIndex {
       const facts = this.facts();
       const onParsed = this.onParsed;
       const relativeImportsMayHoldPools = () => imports.some((key) => this.mayHoldPools(key));
-      summary = summarizeModule(text, file, facts, onParsed && ((ast, nodes) => onParsed(file, text, { ast, nodes }, facts)), { relativeImportsMayHoldPools });
+      summary = summarizeModule(text, file, facts, onParsed && ((ast, nodes) => onParsed(file, text, { ast, nodes }, facts)), {
+        relativeImportsMayHoldPools,
+        deferListeners: this.deferListeners,
+      });
       holdsPools = mayHoldPools(summary);
     } catch (error) {
       problems.push({ file, reason: messageOf(error) });
       summary = EMPTY_SUMMARY;
     }
+    if (summary.listenersDeferred) this.deferred.add(file);
+    else this.deferred.delete(file);
     const key = moduleKey(file);
     const couldHoldPools = this.mayHoldPools(key);
     if (holdsPools) this.holdNoPools.delete(file);
@@ -218,6 +255,7 @@ export class ProjectIndex {
   }
 
   private forget(file: string): void {
+    this.deferred.delete(file);
     this.unlinkImports(file);
     if (affectsErrorListenerFacts(this.modules.get(file)?.summary)) this.snapshot = undefined;
     this.modules.delete(file);
