@@ -1,5 +1,6 @@
 import { activation } from './activation';
 import { companion } from './companion';
+import { editorSoak } from './editorSoak';
 import { latency } from './latency';
 import { memory } from './memory';
 import { monitor } from './monitor';
@@ -14,5 +15,6 @@ export const FIGURES = {
   monitor,
   memory,
   soak,
+  'editor-soak': editorSoak,
   companion,
 };
