@@ -1,4 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { clientMentions } from './clientMentions';
 import { localReleasers, releaseSites, type TrackedClient } from './clientUse';
 import { leaksAfterCheckout, leaksInCallback, type FlowClient, type Leak } from './flow';
 import type { FunctionNode } from './functions';
@@ -49,11 +50,14 @@ function createFlow(connect: TSESTree.CallExpression, holder: ClientHolder): Che
     name: holder.name,
     releaseFunctions: new Set(holder.form === 'callback' && holder.done ? [holder.done] : []),
   };
-  const client: FlowClient =
+  const tracked: FlowClient =
     holder.form === 'variable'
       ? { ...bare, releaseFunctions: localReleasers(scope, bare), acquisition: connect }
       : { ...bare, releaseFunctions: new Set([...bare.releaseFunctions, ...localReleasers(scope, bare)]), errorName: holder.error };
-  const sites = releaseSites(holder.form === 'variable' ? holder.root : holder.callback.body, client);
+  const mentions = clientMentions(scope, tracked);
+  const client: FlowClient = { ...tracked, mentions };
+  const sitesRoot = holder.form === 'variable' ? holder.root : holder.callback.body;
+  const sites = mentions.mayRelease(sitesRoot) ? releaseSites(sitesRoot, client) : [];
   let result: { leaks: Leak[]; events: ReleaseEvent[] } | undefined;
   return {
     client,

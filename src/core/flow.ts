@@ -1,4 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { clientMentions, type ClientMentions } from './clientMentions';
 import { isReleaseCall, isReleaseReference, isClient, isEscapingReference, releaseSites, type TrackedClient } from './clientUse';
 import { isFunction, isReference, patternNames, type FunctionNode } from './functions';
 import { propertyName, unwrap } from './pgModel';
@@ -52,7 +53,7 @@ interface Exit {
 
 interface Outcome {
   normal: Fact[];
-  exits: Exit[];
+  exits: readonly Exit[];
 }
 
 interface Mode {
@@ -71,6 +72,8 @@ export interface FlowClient extends TrackedClient {
   acquisition?: TSESTree.CallExpression;
   /** Told about releases and uses on paths where the client was already released (double-release). */
   observer?: ReleaseObserver;
+  /** Where the root names the client, when the caller already has it (built from the root otherwise). */
+  mentions?: ClientMentions;
 }
 
 /** Receives what happens after a release; a site may be reported more than once (loops are walked again). */
@@ -90,13 +93,15 @@ const MAX_LOOP_ROUNDS = 12;
 
 const NONE: Fact = { status: 'none' };
 const HELD: Fact = { status: 'held' };
+/** The exits of the many statements and expressions that have none; never mutated. */
+const NO_EXITS: readonly Exit[] = Object.freeze([]);
 
 /**
  * Leaks of a client checked out by `const c = await pool.connect()` (or an assignment) inside `root`:
  * the root's body runs from its start without a client and holds one from the checkout on.
  */
 export function leaksAfterCheckout(root: FunctionNode | TSESTree.Program, client: FlowClient): Leak[] {
-  const interpreter = new Interpreter(client);
+  const interpreter = new Interpreter(client, root);
   const isAsync = root.type === 'Program' || root.async;
   return interpreter.runRoot(root, [NONE], { fn: root, implicitThrows: isAsync, adoptsReturns: root.type !== 'Program' && root.async });
 }
@@ -106,7 +111,7 @@ export function leaksAfterCheckout(root: FunctionNode | TSESTree.Program, client
  * style: `promise` false) or `pool.connect().then((client) => …)` (promise style).
  */
 export function leaksInCallback(callback: FunctionNode, client: FlowClient, promise: boolean): Leak[] {
-  const interpreter = new Interpreter(client);
+  const interpreter = new Interpreter(client, callback);
   const throws = promise || callback.async;
   return interpreter.runRoot(callback, [HELD], { fn: callback, implicitThrows: throws, adoptsReturns: throws });
 }
@@ -118,9 +123,21 @@ class Interpreter {
   private errorName: string | undefined;
   /** Held facts lost without leaving the function: the variable is overwritten by a new checkout. */
   private readonly lost: Fact[] = [];
+  /** Answers most "does this release or mention the client?" questions without walking the subtree. */
+  private readonly mentions: ClientMentions;
+  /** Whether released facts are followed too (an observer wants to see them released or used again). */
+  private readonly followsReleased: boolean;
+  /** The last node `throwPoint` was asked about, and its answer. */
+  private throwPointAsked: Node | undefined;
+  private throwPointFound: Node | undefined;
 
-  constructor(private readonly client: FlowClient) {
+  constructor(
+    private readonly client: FlowClient,
+    root: FunctionNode | TSESTree.Program,
+  ) {
     this.errorName = client.errorName;
+    this.mentions = client.mentions ?? clientMentions(root, client);
+    this.followsReleased = client.observer !== undefined;
   }
 
   runRoot(root: FunctionNode | TSESTree.Program, start: Fact[], mode: Mode): Leak[] {
@@ -142,36 +159,41 @@ class Interpreter {
 
   private statements(list: readonly Node[], facts: Fact[]): Outcome {
     let normal = facts;
-    const exits: Exit[] = [];
+    let exits: Exit[] | undefined;
     for (const statement of list) {
       if (normal.length === 0) break;
       const outcome = this.statement(statement, normal);
       normal = outcome.normal;
-      exits.push(...outcome.exits);
+      if (outcome.exits.length > 0) (exits ??= []).push(...outcome.exits);
     }
-    return { normal, exits: dedupeExits(exits) };
+    return { normal, exits: exits ? dedupeExits(exits) : NO_EXITS };
   }
 
   private statement(node: Node, facts: Fact[]): Outcome {
-    if (facts.length === 0) return { normal: [], exits: [] };
+    if (facts.length === 0) return { normal: [], exits: NO_EXITS };
     // Without a held client and without the checkout, nothing here can leak: skip the walk. Keeping
     // the facts as the normal outcome may add a path that does not exist, which never adds a leak.
     // An observer also follows released clients, to see them released or used again.
-    const followed = (fact: Fact) => fact.status === 'held' || (this.client.observer !== undefined && fact.status === 'released');
-    if (!facts.some(followed) && !this.containsCheckout(node)) return { normal: facts, exits: [] };
+    if (!this.followsAny(facts) && !this.containsCheckout(node)) return { normal: facts, exits: NO_EXITS };
     switch (node.type) {
       case 'BlockStatement':
       case 'StaticBlock':
         return this.statements(node.body, facts);
       case 'ExpressionStatement':
         return this.expression(node.expression, facts);
-      case 'VariableDeclaration':
-        return this.sequence(
-          node.declarations.flatMap((declarator) => (declarator.init ? [declarator.init] : [])),
-          facts,
-        );
+      case 'VariableDeclaration': {
+        let normal = facts;
+        let exits: Exit[] | undefined;
+        for (const declarator of node.declarations) {
+          if (!declarator.init) continue;
+          const outcome = this.expression(declarator.init, normal);
+          normal = outcome.normal;
+          if (outcome.exits.length > 0) (exits ??= []).push(...outcome.exits);
+        }
+        return { normal, exits: exits ? dedupeExits(exits) : NO_EXITS };
+      }
       case 'ReturnStatement': {
-        const value = node.argument ? this.returned(node.argument, facts) : { normal: facts, exits: [] };
+        const value = node.argument ? this.returned(node.argument, facts) : { normal: facts, exits: NO_EXITS };
         return { normal: [], exits: [...value.exits, ...value.normal.map((fact) => this.exit('return', fact, node))] };
       }
       case 'ThrowStatement': {
@@ -206,15 +228,21 @@ class Interpreter {
       default:
         // Declarations of functions, classes, types, imports and exports: nothing runs here.
         if (node.type === 'ExportNamedDeclaration' && node.declaration) return this.statement(node.declaration, facts);
-        return { normal: facts, exits: [] };
+        return { normal: facts, exits: NO_EXITS };
     }
+  }
+
+  /** Whether any fact is one the walk follows: a held client, or a released one when an observer watches. */
+  private followsAny(facts: readonly Fact[]): boolean {
+    for (const fact of facts) if (fact.status === 'held' || (this.followsReleased && fact.status === 'released')) return true;
+    return false;
   }
 
   private ifStatement(node: TSESTree.IfStatement, facts: Fact[]): Outcome {
     const test = this.expression(node.test, facts);
     const [whenTrue, whenFalse] = this.split(node.test, test.normal);
     const consequent = this.statement(node.consequent, whenTrue);
-    const alternate = node.alternate ? this.statement(node.alternate, whenFalse) : { normal: whenFalse, exits: [] };
+    const alternate = node.alternate ? this.statement(node.alternate, whenFalse) : { normal: whenFalse, exits: NO_EXITS };
     const branches = [...consequent.normal, ...alternate.normal];
     // One branch gives the client back and the other keeps it: name the `if` as the place it leaks.
     const tag = branches.some((fact) => fact.status === 'released')
@@ -329,24 +357,24 @@ class Interpreter {
 
   private sequence(nodes: readonly Node[], facts: Fact[]): Outcome {
     let normal = facts;
-    const exits: Exit[] = [];
+    let exits: Exit[] | undefined;
     for (const node of nodes) {
       const outcome = this.expression(node, normal);
       normal = outcome.normal;
-      exits.push(...outcome.exits);
+      if (outcome.exits.length > 0) (exits ??= []).push(...outcome.exits);
     }
-    return { normal, exits: dedupeExits(exits) };
+    return { normal, exits: exits ? dedupeExits(exits) : NO_EXITS };
   }
 
   /** `return x` (and an arrow's expression body): the client handed back to the caller is not ours any more. */
   private returned(node: Node, facts: Fact[]): Outcome {
     const outcome = this.mode.adoptsReturns ? this.awaited(node, facts) : this.expression(node, facts);
-    if (!this.handsOverClient(node)) return outcome;
+    if (!this.mentions.mayMention(node) || !this.handsOverClient(node)) return outcome;
     return { normal: outcome.normal.map(release), exits: outcome.exits };
   }
 
   private expression(node: Node, facts: Fact[]): Outcome {
-    if (facts.length === 0) return { normal: [], exits: [] };
+    if (facts.length === 0) return { normal: [], exits: NO_EXITS };
     const { acquisition } = this.client;
     if (acquisition && containsOutsideFunctions(node, acquisition)) return this.checkout(facts);
     const inner = unwrap(node);
@@ -384,7 +412,7 @@ class Interpreter {
           return { normal: assigned.normal.map((fact) => (fact.status === 'released' ? NONE : fact)), exits: assigned.exits };
         }
         // `this.cleanup = () => client.release()`: whoever calls it later owns the release now.
-        if (!storesReleasingFunction(inner.right, this.client)) return assigned;
+        if (!this.mentions.mayRelease(inner.right) || !storesReleasingFunction(inner.right, this.client)) return assigned;
         return { normal: assigned.normal.map(release), exits: assigned.exits };
       }
       default:
@@ -394,9 +422,9 @@ class Interpreter {
 
   /** An expression with no transition of its own: it may still throw. */
   private opaque(node: Node, facts: Fact[]): Outcome {
-    if (releaseSitesOutsideFunctions(node, this.client)) return { normal: facts.map(release), exits: [] };
-    const thrower = this.mode.implicitThrows ? throwPoint(node, this.client) : undefined;
-    return { normal: facts, exits: thrower ? facts.map((fact) => this.throwExit(fact, thrower)) : [] };
+    if (this.releasesOutsideFunctions(node)) return { normal: facts.map(release), exits: NO_EXITS };
+    const thrower = this.mode.implicitThrows ? this.throwPoint(node) : undefined;
+    return { normal: facts, exits: thrower ? facts.map((fact) => this.throwExit(fact, thrower)) : NO_EXITS };
   }
 
   private checkout(facts: Fact[]): Outcome {
@@ -417,9 +445,9 @@ class Interpreter {
       return { normal: resolved, exits: rejected.map((fact) => ({ keyword: 'throw' as const, fact })) };
     }
     const outcome = this.expression(node, facts);
-    if (releaseSitesOutsideFunctions(node, this.client)) return outcome;
-    const rejection = throwPoint(node, this.client) ?? awaitNode;
-    if (!rejection || !this.mode.implicitThrows) return outcome;
+    if (!this.mode.implicitThrows || this.releasesOutsideFunctions(node)) return outcome;
+    const rejection = this.throwPoint(node) ?? awaitNode;
+    if (!rejection) return outcome;
     return { normal: outcome.normal, exits: dedupeExits([...outcome.exits, ...outcome.normal.map((fact) => this.throwExit(fact, rejection))]) };
   }
 
@@ -427,30 +455,36 @@ class Interpreter {
     if (isReleaseCall(node, this.client)) {
       if (facts.some((fact) => fact.status === 'released')) this.client.observer?.releasedAgain(node);
       if (facts.some((fact) => fact.status === 'held')) this.client.observer?.releasedWhileHeld?.(node);
-      return { normal: facts.map(release), exits: [] };
+      return { normal: facts.map(release), exits: NO_EXITS };
     }
     if (isClientMethodCall(node, this.client) && facts.some((fact) => fact.status === 'released')) this.client.observer?.usedAfterRelease(node);
     if (this.isClientChain(node)) {
       // Not awaited: a rejection does not throw here; its state flows on as an unhandled path.
       const { resolved, rejected } = this.chain(node, facts);
-      return { normal: join(resolved, rejected), exits: [] };
+      return { normal: join(resolved, rejected), exits: NO_EXITS };
     }
     const arguments_ = node.arguments as Node[];
-    const plainParts = [node.callee, ...arguments_.filter((arg) => !isFunction(arg))];
-    const beforeCall = this.sequenceOfParts(plainParts, facts);
+    const beforeCall = this.callParts(node, facts);
     const callee = unwrap(node.callee);
+    // Nothing under the call names a release: no release reference among the arguments, no callback
+    // or immediately invoked function that releases (the common case, decided without a walk).
+    const mayRelease = this.mentions.mayRelease(node);
     // An immediately invoked function that releases is walked below like a callback: its own throws
     // are found there, and calling it cannot fail before its body runs.
-    const walksCallee = isFunction(callee) && releaseSites(callee.body, this.client).length > 0;
-    const thrower = this.mode.implicitThrows && !walksCallee ? throwPoint(node, this.client) : undefined;
-    const exits = [...beforeCall.exits, ...(thrower ? beforeCall.normal.map((fact) => this.throwExit(fact, thrower)) : [])];
+    const walksCallee = mayRelease && isFunction(callee) && this.releases(callee.body);
+    const thrower = this.mode.implicitThrows && !walksCallee ? this.throwPoint(node) : undefined;
+    const exits =
+      thrower && beforeCall.normal.length > 0
+        ? [...beforeCall.exits, ...beforeCall.normal.map((fact) => this.throwExit(fact, thrower))]
+        : beforeCall.exits;
     let after = beforeCall.normal;
+    if (!mayRelease) return { normal: after, exits: dedupeExits(exits) };
     if (arguments_.some((arg) => isReleaseReference(arg, this.client))) after = after.map(release);
     // A callback that releases the client takes the rest of the path over: it runs with the state the
     // call leaves, and its ends are where the path continues (node-style `(err, res) => { done(); }`).
     // An immediately invoked function runs right here the same way.
     const candidates = isFunction(callee) ? [callee, ...arguments_] : arguments_;
-    const callbacks = candidates.filter((arg): arg is FunctionNode => isFunction(arg) && releaseSites(arg.body, this.client).length > 0);
+    const callbacks = candidates.filter((arg): arg is FunctionNode => isFunction(arg) && this.releases(arg.body));
     if (callbacks.length > 0) {
       const ends = callbacks.map((callback) => this.callback(callback, after, false));
       after = join(...ends.map((end) => [...end.completed, ...end.thrown]));
@@ -458,26 +492,42 @@ class Interpreter {
     return { normal: after, exits: dedupeExits(exits) };
   }
 
-  /** The callee and non-function arguments of a call: only the transitions inside them matter here. */
-  private sequenceOfParts(parts: Node[], facts: Fact[]): Outcome {
+  /**
+   * The callee and the non-function arguments of a call, in order: only the transitions inside them
+   * matter here (a call or `await` as the part itself or as the object of a member).
+   */
+  private callParts(node: TSESTree.CallExpression, facts: Fact[]): Outcome {
     let normal = facts;
-    const exits: Exit[] = [];
-    for (const part of parts) {
-      const inner = unwrap(part);
-      if (inner.type !== 'AwaitExpression' && inner.type !== 'CallExpression' && inner.type !== 'MemberExpression') continue;
-      if (inner.type === 'MemberExpression') {
-        const object = unwrap(inner.object);
-        if (object.type !== 'CallExpression' && object.type !== 'AwaitExpression') continue;
-        const outcome = this.expression(object, normal);
-        normal = outcome.normal;
-        exits.push(...outcome.exits);
-        continue;
-      }
-      const outcome = this.expression(inner, normal);
+    let exits: Exit[] | undefined;
+    for (let index = -1; index < node.arguments.length; index++) {
+      const part: Node = index < 0 ? node.callee : node.arguments[index];
+      if (index >= 0 && isFunction(part)) continue;
+      const evaluated = evaluatedPart(part);
+      if (!evaluated) continue;
+      const outcome = this.expression(evaluated, normal);
       normal = outcome.normal;
-      exits.push(...outcome.exits);
+      if (outcome.exits.length > 0) (exits ??= []).push(...outcome.exits);
     }
-    return { normal, exits };
+    return { normal, exits: exits ?? NO_EXITS };
+  }
+
+  /** Whether a release site (a release call, or its release handed on) lies under `root`, nested functions included. */
+  private releases(root: Node): boolean {
+    return this.mentions.mayRelease(root) && releaseSites(root, this.client).length > 0;
+  }
+
+  /** Whether a release call lies under `node` outside nested functions. */
+  private releasesOutsideFunctions(node: Node): boolean {
+    return this.mentions.mayRelease(node) && releaseSitesOutsideFunctions(node, this.client);
+  }
+
+  /** `throwPoint` of the node, remembered for the next question: `await x()` asks it twice for the call. */
+  private throwPoint(node: Node): Node | undefined {
+    if (this.throwPointAsked !== node) {
+      this.throwPointAsked = node;
+      this.throwPointFound = throwPoint(node, this.client, this.mentions);
+    }
+    return this.throwPointFound;
   }
 
   /** Runs a callback with the given facts. Returns where its paths end: completed (normal or return) or thrown. */
@@ -506,7 +556,7 @@ class Interpreter {
 
   /** `x.then(…)`, `.catch(…)`, `.finally(…)` chains whose steps touch the client. */
   private isClientChain(node: TSESTree.CallExpression): boolean {
-    return chainMethod(node) !== undefined && mentions(node, this.client);
+    return chainMethod(node) !== undefined && this.mentions.mayMention(node) && mentions(node, this.client);
   }
 
   private chain(node: TSESTree.CallExpression, facts: Fact[]): { resolved: Fact[]; rejected: Fact[] } {
@@ -520,7 +570,7 @@ class Interpreter {
       const base = this.expression(object, facts);
       resolved = base.normal;
       // The base's own throw point rejects the chain; name it as a rejection, not as a second throw.
-      const rejecting = throwPoint(object, this.client);
+      const rejecting = this.throwPoint(object);
       rejected = dedupe([
         ...(rejecting ? base.normal.map((fact) => withCause(fact, { kind: 'rejects', node: rejecting })) : []),
         ...base.exits.map((exit) => exit.fact).filter((fact) => !rejecting || fact.cause?.node !== rejecting),
@@ -623,6 +673,15 @@ function isLoopNode(node: Node): node is LoopNode {
   );
 }
 
+/** What runs of a call's part: a call or `await` as the part itself, or as the object of a member (`(await x).y`). */
+function evaluatedPart(part: Node): Node | undefined {
+  const inner = unwrap(part);
+  if (inner.type === 'AwaitExpression' || inner.type === 'CallExpression') return inner;
+  if (inner.type !== 'MemberExpression') return undefined;
+  const object = unwrap(inner.object);
+  return object.type === 'CallExpression' || object.type === 'AwaitExpression' ? object : undefined;
+}
+
 function isTrueLiteral(node: Node): boolean {
   return node.type === 'Literal' && node.value === true;
 }
@@ -691,7 +750,26 @@ function releaseSitesOutsideFunctions(root: Node, client: TrackedClient): boolea
  * or undefined when it cannot. Among several, a call on the client (`client.query()`) is named first:
  * it is the one a reader expects to fail.
  */
-function throwPoint(node: Node, client: TrackedClient): Node | undefined {
+function throwPoint(node: Node, client: TrackedClient, mentions: ClientMentions): Node | undefined {
+  // The node itself decides it in the common cases, without a walk: a call on the client, or a call
+  // (`new`, tagged template, `import()`) with no mention of the client under it, is the first found.
+  switch (node.type) {
+    case 'CallExpression':
+      if (isReleaseCall(node, client)) return undefined;
+      if (isClientMethodCall(node, client) || !mentions.mayMention(node)) return node;
+      break;
+    case 'NewExpression':
+    case 'TaggedTemplateExpression':
+    case 'ImportExpression':
+      if (!mentions.mayMention(node)) return node;
+      break;
+    case 'Identifier':
+    case 'Literal':
+    case 'ThisExpression':
+      return undefined;
+    default:
+      if (isFunction(node) || node.type === 'ClassBody') return undefined;
+  }
   let firstCall: Node | undefined;
   let firstAwait: Node | undefined;
   let clientCall: Node | undefined;
@@ -747,56 +825,65 @@ function withCause(fact: Fact, cause: LeakCause): Fact {
   return fact.status === 'held' ? { status: 'held', cause } : fact;
 }
 
-function factKey(fact: Fact): string {
-  if (!fact.cause) return fact.status;
-  const { node } = fact.cause;
-  return `${fact.status}:${fact.cause.kind}:${node.range[0]}:${node.range[1]}`;
+/** Facts count as the same when status, kind of cause and the cause's range agree (or neither has a cause). */
+function sameFact(a: Fact, b: Fact): boolean {
+  if (a.status !== b.status) return false;
+  if (!a.cause || !b.cause) return a.cause === b.cause;
+  const [from, to] = a.cause.node.range;
+  return a.cause.kind === b.cause.kind && b.cause.node.range[0] === from && b.cause.node.range[1] === to;
 }
 
-function dedupe(facts: readonly Fact[]): Fact[] {
-  const seen = new Set<string>();
-  const perKind = new Map<string, number>();
-  const result: Fact[] = [];
-  for (const fact of facts) {
-    const key = factKey(fact);
-    if (seen.has(key)) continue;
-    if (fact.cause) {
-      const kind = `${fact.status}:${fact.cause.kind}`;
-      const count = perKind.get(kind) ?? 0;
-      if (count >= MAX_FACTS_PER_STATUS) continue;
-      perKind.set(kind, count + 1);
-    }
-    seen.add(key);
-    result.push(fact);
+/** Whether `fact` adds to `kept`: not the same as a kept fact, and its kind of cause not yet at its limit. */
+function addsFact(kept: readonly Fact[], fact: Fact): boolean {
+  let sameKind = 0;
+  for (const other of kept) {
+    if (sameFact(other, fact)) return false;
+    if (fact.cause && other.cause && other.status === fact.status && other.cause.kind === fact.cause.kind) sameKind++;
   }
-  return result;
+  return sameKind < MAX_FACTS_PER_STATUS;
+}
+
+/**
+ * Drops repeated facts and more than a few causes of one kind. Compared pairwise against what is kept,
+ * which the limits keep short: string keys per fact (with the cause's offsets) were most of the
+ * interpreter's time.
+ */
+function dedupe(facts: readonly Fact[]): Fact[] {
+  // Callers never change a list once made, so a list with nothing to drop is returned as it is.
+  if (facts.length < 2) return facts as Fact[];
+  const kept: Fact[] = [];
+  for (const fact of facts) if (addsFact(kept, fact)) kept.push(fact);
+  return kept;
 }
 
 function join(...lists: ReadonlyArray<readonly Fact[]>): Fact[] {
   return dedupe(lists.flat());
 }
 
+function sameRoute(a: Exit, b: Exit): boolean {
+  return a.keyword === b.keyword && (a.label ?? '') === (b.label ?? '');
+}
+
 /**
  * Drops repeated exits. A fact's future does not depend on its cause, so beyond a few causes of the
  * same kind another one only costs time (every exit runs through each enclosing finally block).
  */
-function dedupeExits(exits: readonly Exit[]): Exit[] {
+function dedupeExits(exits: readonly Exit[]): readonly Exit[] {
   // Most statements have no exit or one: skip the bookkeeping (20,000 statements on one line spent
   // most of this function's time creating empty sets).
-  if (exits.length < 2) return exits as Exit[];
-  const seen = new Set<string>();
-  const perKind = new Map<string, number>();
-  return exits.filter((exit) => {
-    const route = `${exit.keyword}:${exit.label ?? ''}`;
-    const key = `${route}:${factKey(exit.fact)}`;
-    if (seen.has(key)) return false;
-    if (exit.fact.cause) {
-      const kind = `${route}:${exit.fact.status}:${exit.fact.cause.kind}`;
-      const count = perKind.get(kind) ?? 0;
-      if (count >= MAX_FACTS_PER_STATUS) return false;
-      perKind.set(kind, count + 1);
-    }
-    seen.add(key);
-    return true;
-  });
+  if (exits.length < 2) return exits;
+  const kept: Exit[] = [];
+  for (const exit of exits) if (addsExit(kept, exit)) kept.push(exit);
+  return kept;
+}
+
+function addsExit(kept: readonly Exit[], exit: Exit): boolean {
+  const { fact } = exit;
+  let sameKind = 0;
+  for (const other of kept) {
+    if (!sameRoute(other, exit)) continue;
+    if (sameFact(other.fact, fact)) return false;
+    if (fact.cause && other.fact.cause && other.fact.status === fact.status && other.fact.cause.kind === fact.cause.kind) sameKind++;
+  }
+  return sameKind < MAX_FACTS_PER_STATUS;
 }
