@@ -46,8 +46,8 @@ export class EarlyAnalyses {
     const options: AnalyzeOptions = { ...this.optionsFor(file), project };
     const early = this.kept.get(file);
     this.kept.delete(file);
-    const passesGate = options.gate === false || mayUsePg(text, project);
-    if (early && passesGate && early.sameFacts(project)) return early.analysis;
+    // The gate is looked at only for a file with an early analysis: `analyzeFile` applies it to the rest.
+    if (early && (options.gate === false || mayUsePg(text, project)) && early.sameFacts(project)) return early.analysis;
     return analyzeFile(text, file, options);
   }
 }
