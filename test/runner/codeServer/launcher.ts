@@ -9,6 +9,7 @@ import { copyWorkspace, temporaryDir } from '../tempDirs';
 import { openWorkbench } from './browser';
 import { ensureCodeServer } from './install';
 import { startCodeServer } from './server';
+import { runFaultChecks } from './faultChecks';
 import { runUserChecks } from './userChecks';
 
 /** Upper bound for the in-editor suites once the workbench is open. */
@@ -93,6 +94,7 @@ export async function runWithCodeServer(report: Report, log: (line: string) => v
   await mkdir(OUTPUT_DIR, { recursive: true });
   const checksStarted = Date.now();
   await runUserChecks(page, report);
+  await runFaultChecks(page, report, workspace);
   log(`browser checks took ${seconds(checksStarted)} s; screenshots in ${OUTPUT_DIR}`);
 }
 

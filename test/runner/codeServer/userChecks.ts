@@ -12,7 +12,7 @@ const STEP_TIMEOUT_MS = 75_000;
 const QUICK_FIX_ATTEMPTS = 4;
 const QUICK_FIX_WAIT_MS = 15_000;
 
-interface Step {
+export interface Step {
   title: string;
   run: () => Promise<void>;
 }
@@ -156,9 +156,18 @@ export async function runUserChecks(page: Page, report: Report): Promise<void> {
     },
   ];
 
+  await runSteps(page, report, SUITE, steps, 'failure');
+}
+
+/**
+ * Runs `steps` in order as the tests of `suite`. Steps depend on each other, so after a failure the
+ * rest are reported as skipped; a failing step leaves a screenshot named `<shotPrefix>-<n>.png`.
+ */
+export async function runSteps(page: Page, report: Report, suite: string, steps: Step[], shotPrefix: string): Promise<void> {
+  const shoot = (name: string) => page.screenshot({ path: path.join(OUTPUT_DIR, name) });
   let failed = false;
   for (const step of steps) {
-    const titlePath = [SUITE, step.title];
+    const titlePath = [suite, step.title];
     if (failed) {
       report.record({ type: 'pending', titlePath });
       continue;
@@ -174,7 +183,7 @@ export async function runUserChecks(page: Page, report: Report): Promise<void> {
         continue;
       }
       failed = true;
-      const shot = `failure-${steps.indexOf(step) + 1}.png`;
+      const shot = `${shotPrefix}-${steps.indexOf(step) + 1}.png`;
       await shoot(shot).catch(() => undefined);
       const message = error instanceof Error ? error.message : String(error);
       report.record({ type: 'fail', titlePath, error: { message: `${message}\n(screenshot: test-output/${shot})` } });
@@ -193,9 +202,9 @@ async function goTo(page: Page, position: string): Promise<void> {
 }
 
 /** A step that cannot apply yet (the feature it drives does not exist); reported as skipped, not passed. */
-class Skip extends Error {}
+export class Skip extends Error {}
 
-function expect(condition: boolean, message: string): void {
+export function expect(condition: boolean, message: string): void {
   if (!condition) throw new Error(message);
 }
 
