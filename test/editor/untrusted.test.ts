@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { PoolLensApi } from '../../src/extension/extension';
 import { EXTENSION_ID, openFile, waitForRule, workspaceUri } from './support/editor';
+import { armReadProbe, type ReadProbe } from './support/fileReads';
 import { sleep, SETTLE_MS } from './support/wait';
 
 /**
@@ -11,7 +12,8 @@ import { sleep, SETTLE_MS } from './support/wait';
  * untrusted pass, `POOL_LENS_EDITOR_WORKSPACE=untrusted`). Pools are configured where a workspace
  * cannot restrict them (user settings) and point, through `.env` and through the extension host's
  * environment, at a loopback listener that counts connections. Pool Lens must lint, and must neither
- * read the `.env` nor connect, whatever the user clicks.
+ * read the `.env` nor connect, whatever the user clicks. "Not read" is observed on the file itself: its
+ * access time (see support/fileReads.ts), which any read by any process would move.
  */
 
 const UNTRUSTED_SUITE = 'Untrusted workspace';
@@ -21,6 +23,8 @@ suite(UNTRUSTED_SUITE, () => {
   let api: PoolLensApi;
   let listener: net.Server;
   let connections = 0;
+  /** Whether anything reads the workspace's `.env` (its access time), from the moment it is written. */
+  let envProbe: ReadProbe;
   const environment = new Map<string, string | undefined>();
 
   suiteSetup(async function () {
@@ -45,6 +49,7 @@ suite(UNTRUSTED_SUITE, () => {
       workspaceUri('.env').fsPath,
       ['FROMFILE_DB_HOST=127.0.0.1', `FROMFILE_DB_PORT=${port}`, 'FROMFILE_DB_NAME=app', 'FROMFILE_DB_USER=app', `FROMFILE_DB_PASSWORD=${PASSWORD}`, 'FROMFILE_DB_SSLMODE=disable'].join('\n'),
     );
+    envProbe = armReadProbe(workspaceUri('.env').fsPath);
     // The second one is complete without any file.
     for (const [name, value] of Object.entries({ FROMENV_DB_HOST: '127.0.0.1', FROMENV_DB_PORT: String(port), FROMENV_DB_NAME: 'app', FROMENV_DB_USER: 'app', FROMENV_DB_PASSWORD: PASSWORD, FROMENV_DB_SSLMODE: 'disable' })) {
       environment.set(name, process.env[name]);
@@ -91,11 +96,15 @@ suite(UNTRUSTED_SUITE, () => {
     await api.livePools.refresh();
     await sleep(SETTLE_MS);
 
+    assert.ok(!envProbe.wasRead(), `.env was read while the workspace was untrusted (${envProbe.describe()})`);
     assert.equal(connections, 0, 'no connection reached the listener');
     assert.deepEqual(api.livePools.state.domains, [], 'no pool was resolved, so nothing from .env was taken in');
     assert.equal(api.livePools.state.status, 'untrusted');
     assert.deepEqual(api.livePools.state.problems, []);
     assert.deepEqual((await api.poolsTree.getChildren()) ?? [], [], 'an empty tree, so the view shows its "trust this workspace" welcome');
     assert.ok(!JSON.stringify(api.livePools.state).includes(PASSWORD));
+    // The probe can see a read of this very file here: "not read" above is an observation, not a noatime mount.
+    await fs.readFile(envProbe.file);
+    assert.ok(envProbe.wasRead(), `reading .env must move its access time (${envProbe.describe()})`);
   });
 });
