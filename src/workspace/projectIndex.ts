@@ -156,7 +156,8 @@ export class ProjectIndex {
     let step = 0;
     // The modules each file names, resolved once for the order and for the importers map.
     const named = new Map<string, string[]>();
-    for (const [file, text] of texts) named.set(file, namedModules(file, text));
+    const resolved = new Map<string, string | undefined>();
+    for (const [file, text] of texts) named.set(file, namedModules(file, text, resolved));
     for (const file of importOrder(named)) {
       const offered = this.offersSomething(file);
       this.store(file, texts.get(file)!, problems, named.get(file));
@@ -402,9 +403,25 @@ function importOrder(named: ReadonlyMap<string, readonly string[]>): string[] {
   return order;
 }
 
-/** The module keys of a file's relative specifiers, in text order, repeats kept. */
-function namedModules(file: string, text: string): string[] {
-  return relativeSpecifiers(text).flatMap((specifier) => resolveSpecifier(file, specifier) ?? []);
+/**
+ * The module keys of a file's relative specifiers, in text order, repeats kept. `resolved` remembers
+ * each folder's specifiers across the files of one build: files beside each other name the same modules.
+ */
+function namedModules(file: string, text: string, resolved = new Map<string, string | undefined>()): string[] {
+  const specifiers = relativeSpecifiers(text);
+  if (specifiers.length === 0) return specifiers;
+  const dir = file.slice(0, Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  const keys: string[] = [];
+  for (const specifier of specifiers) {
+    const id = `${dir}\u0000${specifier}`;
+    let key = resolved.get(id);
+    if (key === undefined && !resolved.has(id)) {
+      key = resolveSpecifier(file, specifier);
+      resolved.set(id, key);
+    }
+    if (key !== undefined) keys.push(key);
+  }
+  return keys;
 }
 
 /** Module keys whose exported names differ between two resolutions. */
