@@ -7,6 +7,7 @@ import type { PoolLensApi } from '../../src/extension/extension';
 import type { PoolsNode } from '../../src/extension/poolsTreeModel';
 import { assertNoncePolicy } from '../extension/contentSecurityPolicy';
 import { EXTENSION_ID, workspaceUri } from './support/editor';
+import { armReadProbe } from './support/fileReads';
 import { startPostgres, type EditorPostgres } from './support/postgres';
 import { sleep } from './support/wait';
 
@@ -204,9 +205,12 @@ suite('Faults in the Pools view', () => {
 
   test('a wrong password in .env: one sentence naming the user; fixing .env reconnects', async function () {
     this.timeout(120_000);
+    // The access-time probe the untrusted suite relies on sees the extension host read .env here.
+    const envProbe = armReadProbe(workspaceUri('.env').fsPath);
     await monitor('WRONGPW_DB_');
     const sentence = await oneErrorNode(server.port, 'wrong-password');
     assert.match(sentence, new RegExp(`rejected the password for user '${USER}'`));
+    assert.ok(envProbe.wasRead(), `resolving the pool read .env, and its access time shows it (${envProbe.describe()})`);
     const env = await fs.readFile(workspaceUri('.env').fsPath, 'utf8');
     await writeEnv(env.trimEnd().split('\n').map((line) => (line === `WRONGPW_DB_PASSWORD=${WRONG_PASSWORD}` ? `WRONGPW_DB_PASSWORD=${PASSWORD}` : line)));
     await recovered(server.port);
