@@ -14,6 +14,7 @@ import { freeLoopbackPort } from '../test/runner/net';
 import { PROJECT_ROOT } from '../test/runner/paths';
 import { temporaryDir } from '../test/runner/tempDirs';
 import { verifyExtensionHost, processMemory } from './editorSoak/hostProcess';
+import { heapGrowth, heapSummary, type HeapGroup } from './editorSoak/heapSummary';
 import { InspectorClient } from './editorSoak/inspector';
 import { slope } from './editorSoak/trend';
 import { writeSoakWorkspace } from './editorSoak/workspace';
@@ -24,6 +25,14 @@ import { fixed, MB, table } from './stats';
 const MINUTES = positive(process.env.POOL_LENS_EDITOR_SOAK_MINUTES, 10);
 const SESSIONS = Math.round(positive(process.env.POOL_LENS_EDITOR_SOAK_SESSIONS, 1000));
 const SAMPLE_EVERY_MS = 10_000;
+/**
+ * `POOL_LENS_EDITOR_SOAK_HEAP_DIFF=1` also takes a heap snapshot of the host after the minute-1 sample
+ * and after the last one and lists the kinds of object that grew. Off by default: a snapshot makes V8
+ * keep an id for every object from then on, which moves RSS, so the memory figures stay untouched.
+ */
+const HEAP_DIFF = process.env.POOL_LENS_EDITOR_SOAK_HEAP_DIFF === '1';
+/** `POOL_LENS_EDITOR_SOAK_EXPAND=0` leaves the big group's bucket collapsed: refreshes without session lists. */
+const EXPAND_BUCKET = process.env.POOL_LENS_EDITOR_SOAK_EXPAND !== '0';
 const PROBE_EXTENSION_DIR = path.join(__dirname, 'editorSoak', 'probe');
 const INSPECT_PORT_ENV = 'POOL_LENS_BENCH_INSPECT_PORT';
 /** The host starts when the workbench opens; the probe opens the inspector once startup has finished. */
@@ -107,8 +116,8 @@ async function soak(): ReturnType<Figure> {
   const host = await verifyExtensionHost(hostPid, stateDir);
   log(`extension host: pid ${hostPid} under code-server pid ${host.codeServerPid}: ${host.command.slice(0, 160)}`);
 
-  const expanded = await showPoolsView(page);
-  log(`Pools view shows ${BIG_GROUP}; its idle bucket ${expanded ? 'is expanded' : 'could not be expanded (see above)'}`);
+  const expanded = await showPoolsView(page, EXPAND_BUCKET);
+  log(`Pools view shows ${BIG_GROUP}; its idle bucket ${expanded ? 'is expanded' : EXPAND_BUCKET ? 'could not be expanded (see above)' : 'stays collapsed (POOL_LENS_EDITOR_SOAK_EXPAND=0)'}`);
 
   const sample = async (started: number): Promise<Sample> => {
     await inspector.send('HeapProfiler.collectGarbage');
@@ -134,6 +143,8 @@ async function soak(): ReturnType<Figure> {
   const started = performance.now();
   const samples: Sample[] = [];
   const checkpoints: Checkpoint[] = [];
+  let heapAtMinuteOne: Map<string, HeapGroup> | undefined;
+  let heapAtEnd: Map<string, HeapGroup> | undefined;
   const checkpoint = async (minute: number, at: Sample): Promise<void> => {
     const counted = await count();
     const point: Checkpoint = { ...at, minute, ...counted, monitorConnections: await monitorConnectionCount(crowd.server), loadAverage: os.loadavg()[0] };
@@ -152,8 +163,15 @@ async function soak(): ReturnType<Figure> {
     const taken = await sample(started);
     samples.push(taken);
     if (i % perMinute === 0 || i === totalSamples) await checkpoint(i / perMinute, taken);
+    if (HEAP_DIFF && (i === perMinute || i === totalSamples) && totalSamples > perMinute) {
+      const summary = await heapSummary(inspector);
+      if (i === perMinute) heapAtMinuteOne = summary;
+      else heapAtEnd = summary;
+      log(`heap snapshot summarised after the sample of minute ${fixed(i / perMinute, 1)}`);
+    }
   }
   const final = await count();
+  const grew = heapAtMinuteOne && heapAtEnd ? heapGrowth(heapAtMinuteOne, heapAtEnd, 15) : undefined;
   const loadAtEnd = os.loadavg();
 
   const first = checkpoints.find((c) => c.minute >= 1) ?? checkpoints[0];
@@ -190,7 +208,7 @@ async function soak(): ReturnType<Figure> {
     `code-server ${install.codeServerVersion} ran the extension installed from the .vsix of a fresh \`npm run build\`, with a workspace`,
     'whose `poolLens.pools` (blog, market, reports by env prefix) and `.env` pointed at that server. Headless Chromium opened',
     `the workbench and clicked the Pool Lens icon, so the Pools view was visible and refreshed at the default ${DEFAULT_POLL_INTERVAL_MS} ms for`,
-    `${minutes(MINUTES)}; the \`${BIG_GROUP}\` group's \`idle\` bucket was ${expanded ? 'expanded, so its first page of sessions was fetched with each refresh' : '**not** expanded (the click failed), so no session list was fetched'}.`,
+    `${minutes(MINUTES)}; the \`${BIG_GROUP}\` group's \`idle\` bucket was ${expanded ? 'expanded, so its first page of sessions was fetched with each refresh' : EXPAND_BUCKET ? '**not** expanded (the click failed), so no session list was fetched' : 'left collapsed (`POOL_LENS_EDITOR_SOAK_EXPAND=0`), so no session list was fetched'}.`,
     '',
     `Memory is the extension host's own process (pid found through its inspector and checked in /proc to be code-server's`,
     '`extensionHost` child): JS heap from `process.memoryUsage()` evaluated through the host\'s Node inspector right after',
@@ -206,11 +224,20 @@ async function soak(): ReturnType<Figure> {
     `${loadAtEnd.map((n) => fixed(n, 2)).join(', ')} at the end (shared 2-core machine).`,
     '',
     table(['checkpoint', 'refreshes', 'session lists', 'heap used MB', 'heap total MB', 'external MB', 'RSS MB', 'monitor connections', 'load (1 min)'], rows),
+    ...(grew
+      ? [
+          '',
+          'What the heap held more of at the end than at minute 1 (`POOL_LENS_EDITOR_SOAK_HEAP_DIFF=1`: a heap snapshot after each of those',
+          'samples, objects and closures by constructor or function name, the rest by V8 node type; own bytes only):',
+          '',
+          table(['kind', 'more objects', 'more own KB'], grew.map((g) => [`\`${g.kind.replace(/`/g, "'").slice(0, 80)}\``, g.count.toLocaleString('en'), fixed(g.bytes / 1024, 1)])),
+        ]
+      : []),
   ].join('\n');
   return {
     title: `Editor soak: ${minutes(MINUTES)} of Pools view refreshes in a real extension host against ${grown.open.toLocaleString('en')} sessions`,
     markdown,
-    data: { grown, hostCommand: host.command, expanded, heapSlopeMbPerMin: heapSlope, rssSlopeMbPerMin: rssSlope, statements: final.statements, loadAtStart, loadAtEnd, checkpoints, samples },
+    data: { grown, hostCommand: host.command, expanded, heapSlopeMbPerMin: heapSlope, rssSlopeMbPerMin: rssSlope, statements: final.statements, heapGrowth: grew, loadAtStart, loadAtEnd, checkpoints, samples },
   };
 }
 
@@ -231,15 +258,16 @@ async function connectWhenOpen(port: number, timeoutMs: number): Promise<Inspect
 
 /**
  * Clicks the Pool Lens activity-bar icon, waits until the view lists the biggest group (the first
- * refresh is on screen), and expands that group's `idle` bucket. Returns whether the bucket's session
- * rows appeared; a failed expansion is logged and the soak goes on without it.
+ * refresh is on screen), and unless told not to, expands that group's `idle` bucket. Returns whether the
+ * bucket's session rows appeared; a failed expansion is logged and the soak goes on without it.
  */
-async function showPoolsView(page: Page): Promise<boolean> {
+async function showPoolsView(page: Page, expand: boolean): Promise<boolean> {
   await page.locator('.activitybar .action-label[aria-label^="Pool Lens"]').click();
   await page.mouse.move(900, 700);
   const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Pools' }) });
   const rows = view.locator('.monaco-list-row');
   await rows.filter({ hasText: BIG_GROUP }).first().waitFor({ timeout: FIRST_TREE_TIMEOUT_MS });
+  if (!expand) return false;
   try {
     const texts = await rows.allInnerTexts();
     const group = texts.findIndex((text) => text.includes(BIG_GROUP));

@@ -13,6 +13,7 @@ export class InspectorClient {
   private buffer = Buffer.alloc(0);
   private fragments: Buffer[] = [];
   private closed: Error | undefined;
+  private readonly listeners = new Map<string, (params: unknown) => void>();
 
   private constructor(private readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -84,6 +85,15 @@ export class InspectorClient {
     return answer.result.value as T;
   }
 
+  /** Calls `listener` with the params of every `method` event until `off` is called (one listener per method). */
+  on(method: string, listener: (params: unknown) => void): void {
+    this.listeners.set(method, listener);
+  }
+
+  off(method: string): void {
+    this.listeners.delete(method);
+  }
+
   close(): void {
     if (!this.closed) this.writeFrame(0x8, Buffer.alloc(0));
     this.socket.end();
@@ -147,8 +157,11 @@ export class InspectorClient {
   }
 
   private dispatch(text: string): void {
-    const message = JSON.parse(text) as { id?: number; result?: unknown; error?: { message: string } };
-    if (message.id === undefined) return; // an event; none are enabled
+    const message = JSON.parse(text) as { id?: number; method?: string; params?: unknown; result?: unknown; error?: { message: string } };
+    if (message.id === undefined) {
+      if (message.method) this.listeners.get(message.method)?.(message.params);
+      return;
+    }
     const waiter = this.pending.get(message.id);
     if (!waiter) return;
     this.pending.delete(message.id);
