@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { clientMentions } from './clientMentions';
+import { clientMentions, type ClientMentions } from './clientMentions';
 import { localReleasers, releaseSites, type TrackedClient } from './clientUse';
 import { leaksAfterCheckout, leaksInCallback, type FlowClient, type Leak } from './flow';
 import type { FunctionNode } from './functions';
@@ -23,6 +23,8 @@ export interface CheckoutFlow {
   readonly client: FlowClient;
   /** Every release of the client, or hand-over of its release, under the holder's scope. */
   readonly sites: Node[];
+  /** Where the holder's scope names the client or its release functions. */
+  readonly mentions: ClientMentions;
   /** The flow over the holder's scope, run once on first use and shared by every rule that asks. */
   run(): { leaks: Leak[]; events: ReleaseEvent[] };
 }
@@ -50,18 +52,20 @@ function createFlow(connect: TSESTree.CallExpression, holder: ClientHolder): Che
     name: holder.name,
     releaseFunctions: new Set(holder.form === 'callback' && holder.done ? [holder.done] : []),
   };
+  const bareMentions = clientMentions(scope, bare);
+  const releasers = localReleasers(scope, bare, bareMentions);
   const tracked: FlowClient =
     holder.form === 'variable'
-      ? { ...bare, releaseFunctions: localReleasers(scope, bare), acquisition: connect }
-      : { ...bare, releaseFunctions: new Set([...bare.releaseFunctions, ...localReleasers(scope, bare)]), errorName: holder.error };
-  const mentions = clientMentions(scope, tracked);
+      ? { ...bare, releaseFunctions: releasers, acquisition: connect }
+      : { ...bare, releaseFunctions: new Set([...bare.releaseFunctions, ...releasers]), errorName: holder.error };
+  const mentions = releasers.size === 0 ? bareMentions : clientMentions(scope, tracked);
   const client: FlowClient = { ...tracked, mentions };
-  const sitesRoot = holder.form === 'variable' ? holder.root : holder.callback.body;
-  const sites = mentions.mayRelease(sitesRoot) ? releaseSites(sitesRoot, client) : [];
+  const sites = releaseSites(holder.form === 'variable' ? holder.root : holder.callback.body, client, mentions);
   let result: { leaks: Leak[]; events: ReleaseEvent[] } | undefined;
   return {
     client,
     sites,
+    mentions,
     run() {
       if (result) return result;
       const events: ReleaseEvent[] = [];

@@ -1,6 +1,8 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { ClientMentions } from './clientMentions';
 import { isEscapingReference, isReleaseCall, releaseSites, type TrackedClient } from './clientUse';
-import { isFunction, isInNestedFunction, referencesTo, type FunctionNode } from './functions';
+import { isFunction, isInNestedFunction, type FunctionNode } from './functions';
+import { lineEndingOf } from './lineEnding';
 import { lineIndexOf } from './lines';
 import { propertyName, unwrap } from './pgModel';
 import { walk } from './traverse';
@@ -18,9 +20,15 @@ const MAX_INDENT_UNIT = 8;
  * Wraps everything after `const client = await pool.connect();` up to the end of its block in
  * `try { … } finally { client.release(); }`, moving the releases already there into the finally.
  * Undefined when that could change more than the release (a release with an argument, the client
- * handed on, a release in a spot a deletion would break) or when the layout is unusual.
+ * handed on, a release in a spot a deletion would break) or when the layout is unusual. `mentions`
+ * are the client's in the checkout's function (it has no release function of its own here).
  */
-export function releaseInFinallyFix(ctx: RuleContext, declarator: TSESTree.VariableDeclarator, name: string): Fix | undefined {
+export function releaseInFinallyFix(
+  ctx: RuleContext,
+  declarator: TSESTree.VariableDeclarator,
+  name: string,
+  mentions: ClientMentions,
+): Fix | undefined {
   const declaration = declarator.parent;
   if (declaration?.type !== 'VariableDeclaration' || declaration.declarations.length !== 1) return undefined;
   const block = declaration.parent;
@@ -39,8 +47,8 @@ export function releaseInFinallyFix(ctx: RuleContext, declarator: TSESTree.Varia
 
   const client: TrackedClient = { name, releaseFunctions: new Set() };
   const region: Range = [first.range[0], moved[moved.length - 1].range[1]];
-  const removal = plannedRemovals(ctx, moved, client, starts);
-  if (!removal || clientHandedOn(moved, name)) return undefined;
+  const removal = plannedRemovals(ctx, moved, client, starts, mentions);
+  if (!removal || clientHandedOn(moved, mentions)) return undefined;
 
   // A release right after the checkout would leave the try's first line to a deleted statement.
   if (removal.removedStatements.has(first)) return undefined;
@@ -50,7 +58,8 @@ export function releaseInFinallyFix(ctx: RuleContext, declarator: TSESTree.Varia
   const unit = indentUnit(text, starts, block, indent);
   const eol = lineEndingOf(ctx.ast, text);
   const edits: TextEdit[] = [{ range: [firstLine, firstLine], text: `${indent}try {${eol}${unit}` }];
-  const templates = templateRanges(moved);
+  // A template literal starts with a backtick: a region without one has none to walk for.
+  const templates = text.slice(region[0], region[1]).includes('`') ? templateRanges(moved) : [];
   // Only the lines of the region: walking every line of the file per finding was quadratic.
   for (let line = lineIndexOf(starts, firstLine) + 1; line < starts.length && starts[line] <= region[1]; line++) {
     const start = starts[line];
@@ -79,10 +88,16 @@ interface Removals {
  * left empty goes whole (or, without a catch, its try is unwrapped). Undefined when a release sits
  * somewhere that cannot be removed cleanly.
  */
-function plannedRemovals(ctx: RuleContext, moved: readonly Node[], client: TrackedClient, starts: readonly number[]): Removals | undefined {
+function plannedRemovals(
+  ctx: RuleContext,
+  moved: readonly Node[],
+  client: TrackedClient,
+  starts: readonly number[],
+  mentions: ClientMentions,
+): Removals | undefined {
   const statements: TSESTree.ExpressionStatement[] = [];
   for (const statement of moved) {
-    for (const site of releaseSites(statement, client)) {
+    for (const site of releaseSites(statement, client, mentions)) {
       if (site.type !== 'CallExpression' || site.arguments.length > 0 || isInNestedFunction(site, statement)) return undefined;
       const holder = outerStatement(site);
       if (!holder || holder.parent?.type !== 'BlockStatement') return undefined;
@@ -129,9 +144,9 @@ function plannedRemovals(ctx: RuleContext, moved: readonly Node[], client: Track
 }
 
 /** The client returned, stored or assigned: a finally would release a client someone else now owns. */
-function clientHandedOn(moved: readonly Node[], name: string): boolean {
+function clientHandedOn(moved: readonly Node[], mentions: ClientMentions): boolean {
   return moved.some((statement) =>
-    referencesTo(name, statement).some((reference) => {
+    mentions.clientReferences(statement).some((reference) => {
       if (!isEscapingReference(reference)) return false;
       const parent = reference.parent;
       return !(parent?.type === 'CallExpression' && parent.callee !== reference);
@@ -149,6 +164,7 @@ export function poolQueryFix(
   declarator: TSESTree.VariableDeclarator,
   name: string,
   root: FunctionNode | TSESTree.Program,
+  mentions: ClientMentions,
 ): Fix | undefined {
   const declaration = declarator.parent;
   if (declaration?.type !== 'VariableDeclaration' || declaration.declarations.length !== 1) return undefined;
@@ -165,7 +181,7 @@ export function poolQueryFix(
   const call = awaitedQueryCall(query, name);
   const pool = ctx.model.poolOf(connect);
   if (!call || !pool || !isPlainReference(pool)) return undefined;
-  if (referencesTo(name, root).length !== 3) return undefined;
+  if (mentions.clientReferences(root).length !== 3) return undefined;
   const comments = ctx.ast.comments ?? [];
   const between = (from: number, to: number) => comments.some((comment) => comment.range[0] >= from && comment.range[1] <= to);
   if (between(declaration.range[0], query.range[0]) || between(query.range[1], release.range[1])) return undefined;
@@ -265,17 +281,6 @@ function indentUnit(text: string, starts: readonly number[], block: Node, inner:
 
 function lineStartOf(starts: readonly number[], offset: number): number {
   return starts[lineIndexOf(starts, offset)];
-}
-
-/** `\r\n` when the file uses it anywhere, else `\n`; looked up once per parsed file, not per fix. */
-const lineEndings = new WeakMap<TSESTree.Program, string>();
-function lineEndingOf(ast: TSESTree.Program, text: string): string {
-  let eol = lineEndings.get(ast);
-  if (eol === undefined) {
-    eol = text.includes('\r\n') ? '\r\n' : '\n';
-    lineEndings.set(ast, eol);
-  }
-  return eol;
 }
 
 function lineEndOf(text: string, offset: number): number {

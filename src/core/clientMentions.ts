@@ -21,6 +21,11 @@ export interface ClientMentions {
   mayMention(node: Node): boolean;
   /** Whether the node holds `client.release` (through casts) or a release function's name. False means no release site under it. */
   mayRelease(node: Node): boolean;
+  /**
+   * The references to the client's variable under the node, in source order: what `referencesTo`
+   * finds there (an identifier lies under a node exactly when its range lies within the node's).
+   */
+  clientReferences(node: Node): readonly TSESTree.Identifier[];
 }
 
 export function clientMentions(scope: Node, client: TrackedClient): ClientMentions {
@@ -28,22 +33,32 @@ export function clientMentions(scope: Node, client: TrackedClient): ClientMentio
   const [from, to] = scope.range;
   const mentioned: number[] = [];
   const releasing: number[] = [];
+  let ofClient: readonly TSESTree.Identifier[] = [];
   const names = client.name === undefined ? [...client.releaseFunctions] : [client.name, ...client.releaseFunctions];
   for (const name of names) {
     const isReleaseFunction = client.releaseFunctions.has(name);
     const references = inSourceOrder(index.get(name) ?? []);
     // A file has one list per name (every `client` of every function): search the scope's part of it.
-    for (let i = firstAtOrAfter(references, from); i < references.length && references[i].range[0] < to; i++) {
-      const start = references[i].range[0];
+    const first = firstAtOrAfter(references, from);
+    let end = first;
+    for (; end < references.length && references[end].range[0] < to; end++) {
+      const start = references[end].range[0];
       mentioned.push(start);
-      if (isReleaseFunction || isReleaseMemberObject(references[i])) releasing.push(start);
+      if (isReleaseFunction || isReleaseMemberObject(references[end])) releasing.push(start);
     }
+    if (name === client.name) ofClient = references.slice(first, end);
   }
   mentioned.sort(byNumber);
   releasing.sort(byNumber);
   return {
     mayMention: (node) => anyWithin(mentioned, node.range),
     mayRelease: (node) => anyWithin(releasing, node.range),
+    clientReferences: (node) => {
+      const first = firstAtOrAfter(ofClient, node.range[0]);
+      let end = first;
+      while (end < ofClient.length && ofClient[end].range[0] < node.range[1]) end++;
+      return ofClient.slice(first, end);
+    },
   };
 }
 

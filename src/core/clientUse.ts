@@ -1,4 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { ClientMentions } from './clientMentions';
 import { isFunction, isReference, outerExpression } from './functions';
 import { propertyName, unwrap } from './pgModel';
 import { walk } from './traverse';
@@ -44,10 +45,15 @@ export function isClient(node: Node, client: TrackedClient): boolean {
   return client.name !== undefined && inner.type === 'Identifier' && inner.name === client.name;
 }
 
-/** Every place under `root` that releases the client or hands its release on, nested functions included. */
-export function releaseSites(root: Node, client: TrackedClient): Node[] {
+/**
+ * Every place under `root` that releases the client or hands its release on, nested functions included.
+ * With `mentions` (of this client, or of one with more release functions) the walk skips the subtrees
+ * that cannot hold a release, which is most of a function.
+ */
+export function releaseSites(root: Node, client: TrackedClient, mentions?: ClientMentions): Node[] {
   const sites: Node[] = [];
   walk(root, (node) => {
+    if (mentions && !mentions.mayRelease(node)) return false;
     if (isReleaseCall(node, client)) {
       sites.push(node);
       return false;
@@ -65,17 +71,17 @@ export function releaseSites(root: Node, client: TrackedClient): Node[] {
  * Local functions declared directly in `root` (`function cleanup() {…}`, `const cleanup = () => …`) whose
  * body releases the client: calling them releases it too.
  */
-export function localReleasers(root: Node, client: TrackedClient): Set<string> {
+export function localReleasers(root: Node, client: TrackedClient, mentions?: ClientMentions): Set<string> {
   const names = new Set<string>();
   const body = isFunction(root) ? root.body : root;
   if (body.type !== 'BlockStatement' && body.type !== 'Program') return names;
   for (const statement of body.body) {
-    if (statement.type === 'FunctionDeclaration' && statement.id && releaseSites(statement.body, client).length > 0) {
+    if (statement.type === 'FunctionDeclaration' && statement.id && releaseSites(statement.body, client, mentions).length > 0) {
       names.add(statement.id.name);
     } else if (statement.type === 'VariableDeclaration') {
       for (const declarator of statement.declarations) {
         const init = declarator.init && unwrap(declarator.init);
-        if (declarator.id.type === 'Identifier' && init && isFunction(init) && releaseSites(init.body, client).length > 0) {
+        if (declarator.id.type === 'Identifier' && init && isFunction(init) && releaseSites(init.body, client, mentions).length > 0) {
           names.add(declarator.id.name);
         }
       }
@@ -119,10 +125,10 @@ export function isEscapingReference(node: TSESTree.Identifier): boolean {
 }
 
 /** Whether the client (or its release function) escapes anywhere under `root`, nested functions included. */
-export function clientEscapes(root: Node, client: TrackedClient): boolean {
+export function clientEscapes(root: Node, client: TrackedClient, mentions?: ClientMentions): boolean {
   let escapes = false;
   walk(root, (node) => {
-    if (escapes) return false;
+    if (escapes || (mentions && !mentions.mayMention(node))) return false;
     if (node.type === 'Identifier' && isReference(node) && !isParameter(node) && isEscapingReference(node)) {
       if ((client.name !== undefined && node.name === client.name) || client.releaseFunctions.has(node.name)) escapes = true;
     }

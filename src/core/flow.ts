@@ -369,7 +369,7 @@ class Interpreter {
   /** `return x` (and an arrow's expression body): the client handed back to the caller is not ours any more. */
   private returned(node: Node, facts: Fact[]): Outcome {
     const outcome = this.mode.adoptsReturns ? this.awaited(node, facts) : this.expression(node, facts);
-    if (!this.mentions.mayMention(node) || !this.handsOverClient(node)) return outcome;
+    if (!this.handsOverClient(node)) return outcome;
     return { normal: outcome.normal.map(release), exits: outcome.exits };
   }
 
@@ -412,7 +412,7 @@ class Interpreter {
           return { normal: assigned.normal.map((fact) => (fact.status === 'released' ? NONE : fact)), exits: assigned.exits };
         }
         // `this.cleanup = () => client.release()`: whoever calls it later owns the release now.
-        if (!this.mentions.mayRelease(inner.right) || !storesReleasingFunction(inner.right, this.client)) return assigned;
+        if (!this.mentions.mayRelease(inner.right) || !storesReleasingFunction(inner.right, this.client, this.mentions)) return assigned;
         return { normal: assigned.normal.map(release), exits: assigned.exits };
       }
       default:
@@ -513,12 +513,12 @@ class Interpreter {
 
   /** Whether a release site (a release call, or its release handed on) lies under `root`, nested functions included. */
   private releases(root: Node): boolean {
-    return this.mentions.mayRelease(root) && releaseSites(root, this.client).length > 0;
+    return this.mentions.mayRelease(root) && releaseSites(root, this.client, this.mentions).length > 0;
   }
 
   /** Whether a release call lies under `node` outside nested functions. */
   private releasesOutsideFunctions(node: Node): boolean {
-    return this.mentions.mayRelease(node) && releaseSitesOutsideFunctions(node, this.client);
+    return this.mentions.mayRelease(node) && releaseSitesOutsideFunctions(node, this.client, this.mentions);
   }
 
   /** `throwPoint` of the node, remembered for the next question: `await x()` asks it twice for the call. */
@@ -556,7 +556,7 @@ class Interpreter {
 
   /** `x.then(…)`, `.catch(…)`, `.finally(…)` chains whose steps touch the client. */
   private isClientChain(node: TSESTree.CallExpression): boolean {
-    return chainMethod(node) !== undefined && this.mentions.mayMention(node) && mentions(node, this.client);
+    return chainMethod(node) !== undefined && mentions(node, this.client, this.mentions);
   }
 
   private chain(node: TSESTree.CallExpression, facts: Fact[]): { resolved: Fact[]; rejected: Fact[] } {
@@ -632,7 +632,7 @@ class Interpreter {
   private handsOverClient(node: Node): boolean {
     let found = false;
     walk(node, (child) => {
-      if (found) return false;
+      if (found || !this.mentions.mayMention(child)) return false;
       if (child.type === 'Identifier' && isReference(child) && isEscapingReference(child)) {
         found = isClient(child, this.client) || this.client.releaseFunctions.has(child.name);
       }
@@ -702,10 +702,10 @@ function isClientPresenceTest(node: Node, client: TrackedClient): boolean {
 }
 
 /** Whether the node mentions the client or its release functions anywhere, nested functions included. */
-function mentions(node: Node, client: TrackedClient): boolean {
+function mentions(node: Node, client: TrackedClient, where: ClientMentions): boolean {
   let found = false;
   walk(node, (child) => {
-    if (found) return false;
+    if (found || !where.mayMention(child)) return false;
     if (child.type === 'Identifier' && isReference(child)) {
       found = child.name === client.name || client.releaseFunctions.has(child.name);
     }
@@ -715,14 +715,14 @@ function mentions(node: Node, client: TrackedClient): boolean {
 }
 
 /** A function value that releases the client, stored as it is or inside an object or array. */
-function storesReleasingFunction(value: Node, client: TrackedClient): boolean {
+function storesReleasingFunction(value: Node, client: TrackedClient, where: ClientMentions): boolean {
   const inner = unwrap(value);
-  if (isFunction(inner)) return releaseSites(inner.body, client).length > 0;
+  if (isFunction(inner)) return releaseSites(inner.body, client, where).length > 0;
   if (inner.type === 'ObjectExpression') {
-    return inner.properties.some((property) => property.type === 'Property' && storesReleasingFunction(property.value, client));
+    return inner.properties.some((property) => property.type === 'Property' && storesReleasingFunction(property.value, client, where));
   }
   if (inner.type === 'ArrayExpression') {
-    return inner.elements.some((element) => element !== null && element.type !== 'SpreadElement' && storesReleasingFunction(element, client));
+    return inner.elements.some((element) => element !== null && element.type !== 'SpreadElement' && storesReleasingFunction(element, client, where));
   }
   return false;
 }
@@ -735,10 +735,10 @@ function containsOutsideFunctions(root: Node, target: Node): boolean {
   return true;
 }
 
-function releaseSitesOutsideFunctions(root: Node, client: TrackedClient): boolean {
+function releaseSitesOutsideFunctions(root: Node, client: TrackedClient, where: ClientMentions): boolean {
   let found = false;
   walk(root, (node) => {
-    if (found || isFunction(node)) return false;
+    if (found || isFunction(node) || !where.mayRelease(node)) return false;
     if (isReleaseCall(node, client)) found = true;
     return undefined;
   });

@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { declaredNames, enclosingFunction, isFunction, referencesTo } from './functions';
+import { lineEndingOf } from './lineEnding';
 import { positionOf } from './lines';
 import { propertyName, unwrap } from './pgModel';
 import { firstStatementOf } from './sqlStatements';
@@ -53,7 +54,7 @@ export function poolTransactionFix(ctx: RuleContext, begin: TSESTree.CallExpress
   if (restOfLastLine.trim() !== '') return undefined;
 
   const unit = indentUnit(text, starts, first, indent);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = lineEndingOf(ctx.ast, text);
   const quote = quoteOf(text, begin);
   const edits: TextEdit[] = [
     { range: [firstLine, firstLine], text: `${indent}const ${CLIENT_NAME} = await ${pool.name}.connect();${eol}${indent}try {${eol}${unit}` },

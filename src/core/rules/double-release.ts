@@ -1,9 +1,8 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { checkoutFlow, type ClientHolder } from '../checkoutFlow';
-import { isClient } from '../clientUse';
+import type { ClientMentions } from '../clientMentions';
 import { contains, enclosingFunction, isFunction, isInNestedFunction, outerExpression } from '../functions';
 import { propertyName, unwrap } from '../pgModel';
-import { walk } from '../traverse';
 import { defineRule, type Fix, type RelatedInfo, type RuleContext, type TextEdit } from '../types';
 
 type Node = TSESTree.Node;
@@ -45,18 +44,15 @@ export default defineRule({
         const fix = event === 'again' ? (keepFinallyFix(ctx, site, sites) ?? (releasedWhileHeld.has(site) ? undefined : removeFix(ctx, site))) : undefined;
         ctx.report({ node: site, messageId: event, data: { release: call, call }, related, fixes: fix ? [fix] : [] });
       }
-      if (holder.name) reportEnds(scope, holder.name);
+      if (holder.name) reportEnds(scope, holder.name, flow.mentions);
     }
 
-    /** `client.end()` on a client that came from a pool. */
-    function reportEnds(scope: Node, name: string): void {
-      walk(scope, (node) => {
-        if (node.type !== 'CallExpression') return undefined;
-        if (isEndCall(node) && isClient((unwrap(node.callee) as TSESTree.MemberExpression).object, { name, releaseFunctions: new Set() })) {
-          ctx.report({ node, messageId: 'end', data: { call: `${calleeText(ctx, node)}()`, client: name } });
-        }
-        return undefined;
-      });
+    /** `client.end()` on a client that came from a pool: found from the references to the client, not by a walk of the scope. */
+    function reportEnds(scope: Node, name: string, mentions: ClientMentions): void {
+      for (const reference of mentions.clientReferences(scope)) {
+        const node = endCallOn(reference);
+        if (node) ctx.report({ node, messageId: 'end', data: { call: `${calleeText(ctx, node)}()`, client: name } });
+      }
     }
 
     return {
@@ -173,6 +169,14 @@ function sameCallee(ctx: RuleContext, a: TSESTree.CallExpression, b: TSESTree.Ca
 
 function isPresent<T>(value: T | undefined): value is T {
   return value !== undefined;
+}
+
+/** The call `reference.end(…)`, through the casts and optional chains `unwrap` looks through. */
+function endCallOn(reference: TSESTree.Identifier): TSESTree.CallExpression | undefined {
+  const member = outerExpression(reference).parent;
+  if (member?.type !== 'MemberExpression' || unwrap(member.object) !== reference || propertyName(member) !== 'end') return undefined;
+  const call = outerExpression(member).parent;
+  return call?.type === 'CallExpression' && unwrap(call.callee) === member ? call : undefined;
 }
 
 function isEndCall(call: TSESTree.CallExpression): boolean {

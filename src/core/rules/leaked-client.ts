@@ -75,16 +75,16 @@ export default defineRule({
       let leak: Leak | undefined;
       if (sites.length === 0) {
         // Handed to something else (returned, stored, passed on) with no release here: that owner releases it.
-        if (clientEscapes(root, client)) return;
+        if (clientEscapes(root, client, flow.mentions)) return;
       } else {
         leak = pickLeak(flow.run().leaks);
         if (!leak) return;
       }
       const fixes: Fix[] = [];
       if (checkout.declarator && client.releaseFunctions.size === 0) {
-        const finallyFix = releaseInFinallyFix(ctx, checkout.declarator, checkout.name);
+        const finallyFix = releaseInFinallyFix(ctx, checkout.declarator, checkout.name, flow.mentions);
         if (finallyFix) fixes.push(finallyFix);
-        const queryFix = poolQueryFix(ctx, connect, checkout.declarator, checkout.name, root);
+        const queryFix = poolQueryFix(ctx, connect, checkout.declarator, checkout.name, root, flow.mentions);
         if (queryFix) fixes.push(queryFix);
       }
       report(connect, leak, sites, 'direct', `${checkout.name}.release()`, fixes);
@@ -97,7 +97,7 @@ export default defineRule({
       const release = doneName ? `${doneName}()` : `${clientName ?? 'client'}.release()`;
       const style = promise ? 'promise' : 'callback';
       if (sites.length === 0) {
-        if (clientEscapes(callback.body, client)) return;
+        if (clientEscapes(callback.body, client, flow.mentions)) return;
         return report(connect, undefined, sites, style, release, []);
       }
       const leak = pickLeak(flow.run().leaks);

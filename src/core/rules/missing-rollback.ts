@@ -1,8 +1,9 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { contains, enclosingFunction, isFunction, isInNestedFunction, outerExpression, type FunctionNode } from '../functions';
+import { lineEndingOf } from '../lineEnding';
 import { positionOf } from '../lines';
 import { propertyName, unwrap } from '../pgModel';
-import { firstStatementOf } from '../sqlStatements';
+import { firstStatementOf, queryText } from '../sqlStatements';
 import { walk } from '../traverse';
 import { defineRule, type Fix, type RuleContext } from '../types';
 
@@ -28,7 +29,7 @@ export default defineRule({
     return {
       CallExpression(node) {
         const client = queryTarget(node);
-        if (!client || ctx.model.isPool(client) || firstStatementOf(node)?.kind !== 'begin') return;
+        if (!client || !mayBegin(node) || ctx.model.isPool(client) || firstStatementOf(node)?.kind !== 'begin') return;
         const root = enclosingFunction(node) ?? ctx.ast;
         const tries = transactionTries(node, root);
         // No try in sight: whoever called this function handles the error; the rule cannot see it.
@@ -72,6 +73,15 @@ export default defineRule({
     };
   },
 });
+
+/**
+ * A BEGIN or START TRANSACTION needs one of those words in the literal SQL: a cheap test that spares
+ * splitting and classifying the SQL of every other query (each `client.query` call comes here).
+ */
+function mayBegin(call: TSESTree.CallExpression): boolean {
+  const text = queryText(call);
+  return text !== undefined && /begin|start/i.test(text);
+}
 
 /** `client.query(…)`: the client identifier. */
 function queryTarget(call: TSESTree.CallExpression): TSESTree.Identifier | undefined {
@@ -210,7 +220,7 @@ function rollbackFix(
   const { text } = ctx;
   const quote = text[begin.arguments[0].range[0]] === '"' ? '"' : "'";
   const rollback = `await ${client}.query(${quote}ROLLBACK${quote});`;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = lineEndingOf(ctx.ast, text);
   const tryIndent = indentOf(ctx, tryStatement.range[0]);
   const firstInBlock = tryStatement.block.body[0];
   if (tryIndent === undefined || !firstInBlock) return undefined;
