@@ -54,12 +54,17 @@ function createFlow(connect: TSESTree.CallExpression, holder: ClientHolder): Che
   };
   const bareMentions = clientMentions(scope, bare);
   const releasers = localReleasers(scope, bare, bareMentions);
-  const tracked: FlowClient =
-    holder.form === 'variable'
-      ? { ...bare, releaseFunctions: releasers, acquisition: connect }
-      : { ...bare, releaseFunctions: new Set([...bare.releaseFunctions, ...releasers]), errorName: holder.error };
-  const mentions = releasers.size === 0 ? bareMentions : clientMentions(scope, tracked);
-  const client: FlowClient = { ...tracked, mentions };
+  const releaseFunctions = holder.form === 'variable' ? releasers : new Set([...bare.releaseFunctions, ...releasers]);
+  const mentions = releasers.size === 0 ? bareMentions : clientMentions(scope, { name: holder.name, releaseFunctions });
+  // Written out rather than spread: every client then has one shape, which the interpreter reads all the time.
+  const client: FlowClient = {
+    name: holder.name,
+    releaseFunctions,
+    acquisition: holder.form === 'variable' ? connect : undefined,
+    errorName: holder.form === 'callback' ? holder.error : undefined,
+    observer: undefined,
+    mentions,
+  };
   const sites = releaseSites(holder.form === 'variable' ? holder.root : holder.callback.body, client, mentions);
   let result: { leaks: Leak[]; events: ReleaseEvent[] } | undefined;
   return {
@@ -70,7 +75,11 @@ function createFlow(connect: TSESTree.CallExpression, holder: ClientHolder): Che
       if (result) return result;
       const events: ReleaseEvent[] = [];
       const observed: FlowClient = {
-        ...client,
+        name: client.name,
+        releaseFunctions: client.releaseFunctions,
+        acquisition: client.acquisition,
+        errorName: client.errorName,
+        mentions,
         observer: {
           releasedAgain: (site) => void events.push({ kind: 'releasedAgain', site }),
           usedAfterRelease: (site) => void events.push({ kind: 'usedAfterRelease', site }),

@@ -857,7 +857,9 @@ function dedupe(facts: readonly Fact[]): Fact[] {
 }
 
 function join(...lists: ReadonlyArray<readonly Fact[]>): Fact[] {
-  return dedupe(lists.flat());
+  const all: Fact[] = [];
+  for (const list of lists) for (const fact of list) all.push(fact);
+  return dedupe(all);
 }
 
 function sameRoute(a: Exit, b: Exit): boolean {
