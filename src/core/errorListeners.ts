@@ -58,11 +58,13 @@ export class ListenerScan {
   readonly imports = new Map<string, ImportSource>();
   /** Local name → the names the module exports it under (`default` for default exports and `module.exports = x`). */
   readonly exportNames = new Map<string, string[]>();
-  private readonly references: ReadonlyMap<string, readonly TSESTree.Identifier[]>;
-
   constructor(private readonly program: TSESTree.Program) {
-    this.references = referenceIndex(program);
     for (const statement of program.body) this.collectStatement(statement);
+  }
+
+  /** The program's reference index, built on the first question that needs it (a listened pool needs none). */
+  private get references(): ReadonlyMap<string, readonly TSESTree.Identifier[]> {
+    return referenceIndex(this.program);
   }
 
   /** Records the listener calls among the file's nodes (the analysis' node list, so no walk of its own). */

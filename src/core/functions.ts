@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { keyName, propertyName, unwrap } from './pgModel';
-import { walk } from './traverse';
+import { linkedNodes, walk } from './traverse';
 
 type Node = TSESTree.Node;
 
@@ -187,13 +187,17 @@ const referenceIndexes = new WeakMap<Node, ReadonlyMap<string, readonly TSESTree
 
 function buildReferenceIndex(root: Node): Map<string, TSESTree.Identifier[]> {
   const index = new Map<string, TSESTree.Identifier[]>();
-  walk(root, (node) => {
+  const add = (node: Node): void => {
     if (node.type === 'Identifier' && isReference(node)) {
       const list = index.get(node.name);
       if (list) list.push(node);
       else index.set(node.name, [node]);
     }
-  });
+  };
+  // A linked program's node list is in the order a walk would visit them: the same lists, without the walk.
+  const linked = root.type === 'Program' ? linkedNodes(root) : undefined;
+  if (linked) for (const node of linked) add(node);
+  else walk(root, add);
   return index;
 }
 

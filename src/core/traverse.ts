@@ -2,11 +2,23 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 
 /**
- * Sets `parent` on every node and returns the nodes in source (pre-)order. Iterative, so deeply
- * nested input cannot overflow the stack here.
+ * The node list `linkParents` returned for each program it linked, kept as long as the syntax tree:
+ * a question about the whole file (every reference of a name) reads it instead of walking the tree again.
+ */
+const linkedNodeLists = new WeakMap<TSESTree.Program, readonly TSESTree.Node[]>();
+
+/** Every node of a program `linkParents` linked, in the order it returned them; undefined for a tree it did not link. */
+export function linkedNodes(program: TSESTree.Program): readonly TSESTree.Node[] | undefined {
+  return linkedNodeLists.get(program);
+}
+
+/**
+ * Sets `parent` on every node and returns the nodes in source (pre-)order, the order `walk` visits
+ * them in. Iterative, so deeply nested input cannot overflow the stack here.
  */
 export function linkParents(program: TSESTree.Program): TSESTree.Node[] {
   const ordered: TSESTree.Node[] = [];
+  linkedNodeLists.set(program, ordered);
   const stack: TSESTree.Node[] = [program];
   while (stack.length > 0) {
     const node = stack.pop()!;
