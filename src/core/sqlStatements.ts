@@ -64,96 +64,114 @@ export function firstStatementOf(call: TSESTree.CallExpression): SqlStatement | 
 function classify(list: string[]): SqlStatement | undefined {
   const [first, second, third] = list;
   if (first === undefined) return undefined;
-  const make = (kind: StatementKind, label: string, rollback = false): SqlStatement => ({ kind, label, rollback });
   switch (first) {
     case 'BEGIN':
-      return make('begin', 'BEGIN');
+      return statement('begin', 'BEGIN');
     case 'START':
-      return second === 'TRANSACTION' ? make('begin', 'START TRANSACTION') : make('other', first);
+      return second === 'TRANSACTION' ? statement('begin', 'START TRANSACTION') : statement('other', first);
     case 'COMMIT':
     case 'END':
       // PREPARED transactions (two-phase commit) are finished from any session on purpose.
-      return second === 'PREPARED' ? make('other', `${first} PREPARED`) : make('end', first);
+      return second === 'PREPARED' ? statement('other', `${first} PREPARED`) : statement('end', first);
     case 'ROLLBACK':
     case 'ABORT':
-      if (second === 'PREPARED') return make('other', `${first} PREPARED`);
-      if (second === 'TO' || third === 'TO') return make('savepoint', 'ROLLBACK TO SAVEPOINT');
-      return make('end', first, true);
+      if (second === 'PREPARED') return statement('other', `${first} PREPARED`);
+      if (second === 'TO' || third === 'TO') return statement('savepoint', 'ROLLBACK TO SAVEPOINT');
+      return statement('end', first, true);
     case 'SAVEPOINT':
-      return make('savepoint', 'SAVEPOINT');
+      return statement('savepoint', 'SAVEPOINT');
     case 'RELEASE':
-      return make('savepoint', 'RELEASE SAVEPOINT');
+      return statement('savepoint', 'RELEASE SAVEPOINT');
     case 'SET':
       // SET LOCAL and SET TRANSACTION last only until the end of the current transaction.
-      if (second === 'LOCAL' || second === 'TRANSACTION' || second === 'CONSTRAINTS') return make('other', `SET ${second}`);
-      return make('session', 'SET');
+      if (second === 'LOCAL' || second === 'TRANSACTION' || second === 'CONSTRAINTS') return statement('other', `SET ${second}`);
+      return statement('session', 'SET');
     case 'RESET':
     case 'LISTEN':
     case 'UNLISTEN':
-      return make('session', first);
+      return statement('session', first);
     case 'PREPARE':
-      return second === 'TRANSACTION' ? make('other', 'PREPARE TRANSACTION') : make('session', 'PREPARE');
+      return second === 'TRANSACTION' ? statement('other', 'PREPARE TRANSACTION') : statement('session', 'PREPARE');
     case 'DECLARE':
-      return make('session', 'DECLARE … CURSOR');
+      return statement('session', 'DECLARE … CURSOR');
     default:
-      return make('other', first);
+      return statement('other', first);
   }
 }
+
+function statement(kind: StatementKind, label: string, rollback = false): SqlStatement {
+  return { kind, label, rollback };
+}
+
+/** A word as `words` reads one; global, so each use sets `lastIndex` first. */
+const WORD = /[A-Za-z_][A-Za-z_0-9]*/g;
 
 /** The first three words of a statement, upper-cased, comments skipped. */
 function words(statement: string): string[] {
   const found: string[] = [];
-  const pattern = /[A-Za-z_][A-Za-z_0-9]*/g;
-  for (let match = pattern.exec(statement); match && found.length < 3; match = pattern.exec(statement)) found.push(match[0].toUpperCase());
+  WORD.lastIndex = 0;
+  for (let match = WORD.exec(statement); match && found.length < 3; match = WORD.exec(statement)) found.push(match[0].toUpperCase());
   return found;
 }
 
-/** Statement texts with comments removed; quoted text is kept out of the split but not interpreted. */
+/** Where something other than plain statement text may start: a comment, a quote, a dollar quote, a `;`. */
+const SPECIAL = /[-/'"$;]/g;
+/** A dollar-quote tag at the position `lastIndex` is set to. */
+const DOLLAR_TAG = /\$[A-Za-z_0-9]*\$/y;
+
+/**
+ * Statement texts with comments removed; quoted text is kept out of the split but not interpreted.
+ * Plain text is copied a run at a time: the scan stops only where a comment, quote or `;` may start.
+ */
 function splitStatements(sql: string): string[] {
   const statements: string[] = [];
   let current = '';
-  let index = 0;
-  while (index < sql.length) {
+  /** Start of the plain text not yet copied into `current`. */
+  let plain = 0;
+  SPECIAL.lastIndex = 0;
+  for (let found = SPECIAL.exec(sql); found; found = SPECIAL.exec(sql)) {
+    const index = found.index;
     const char = sql[index];
-    const next = sql[index + 1];
-    if (char === '-' && next === '-') {
-      const end = sql.indexOf('\n', index);
-      index = end === -1 ? sql.length : end;
-      current += ' ';
-      continue;
-    }
-    if (char === '/' && next === '*') {
-      const end = sql.indexOf('*/', index + 2);
-      index = end === -1 ? sql.length : end + 2;
-      current += ' ';
-      continue;
-    }
-    if (char === "'" || char === '"') {
-      const end = sql.indexOf(char, index + 1);
-      const stop = end === -1 ? sql.length : end + 1;
-      // Quoted text stands in as a blank: its words are not statement keywords.
-      current += ' ';
-      index = stop;
-      continue;
-    }
-    if (char === '$') {
-      const tag = /^\$[A-Za-z_0-9]*\$/.exec(sql.slice(index));
-      if (tag) {
-        const end = sql.indexOf(tag[0], index + tag[0].length);
-        index = end === -1 ? sql.length : end + tag[0].length;
-        current += ' ';
-        continue;
-      }
-    }
     if (char === ';') {
-      statements.push(current);
+      statements.push(current + sql.slice(plain, index));
       current = '';
-      index += 1;
+      plain = index + 1;
       continue;
     }
-    current += char;
-    index += 1;
+    const skipped = skippedTo(sql, index, char);
+    if (skipped === undefined) continue;
+    current += `${sql.slice(plain, index)} `;
+    plain = skipped;
+    SPECIAL.lastIndex = skipped;
   }
-  statements.push(current);
-  return statements.filter((statement) => statement.trim() !== '');
+  statements.push(current + sql.slice(plain));
+  return statements.filter((text) => text.trim() !== '');
+}
+
+/**
+ * Where a comment, quoted text or dollar-quoted text starting at `index` ends (a `--` comment ends
+ * before its newline), or undefined when `char` starts none there. Quoted text stands in as a blank:
+ * its words are not statement keywords.
+ */
+function skippedTo(sql: string, index: number, char: string): number | undefined {
+  const next = sql[index + 1];
+  if (char === '-') {
+    if (next !== '-') return undefined;
+    const end = sql.indexOf('\n', index);
+    return end === -1 ? sql.length : end;
+  }
+  if (char === '/') {
+    if (next !== '*') return undefined;
+    const end = sql.indexOf('*/', index + 2);
+    return end === -1 ? sql.length : end + 2;
+  }
+  if (char === "'" || char === '"') {
+    const end = sql.indexOf(char, index + 1);
+    return end === -1 ? sql.length : end + 1;
+  }
+  DOLLAR_TAG.lastIndex = index;
+  const tag = DOLLAR_TAG.exec(sql);
+  if (!tag) return undefined;
+  const end = sql.indexOf(tag[0], index + tag[0].length);
+  return end === -1 ? sql.length : end + tag[0].length;
 }
