@@ -50,7 +50,8 @@ export default defineRule({
         else if (kind === 'end') clientEnds.push(node);
       },
       'Program:exit'() {
-        const transactions = clientBegins.map((begin) => clientTransaction(ctx, begin, clientEnds));
+        const endsByStart = [...clientEnds].sort((a, b) => a.range[0] - b.range[0]);
+        const transactions = clientBegins.map((begin) => clientTransaction(ctx, begin, endsByStart));
         for (const call of poolQueries) {
           const misplaced = misplacedStatement(call);
           const pool = ctx.textOf(ctx.model.poolOf(call)!);
@@ -128,14 +129,34 @@ function misplacedStatement(call: TSESTree.CallExpression): SqlStatement | undef
   return open;
 }
 
-function clientTransaction(ctx: RuleContext, begin: TSESTree.CallExpression, ends: readonly TSESTree.CallExpression[]): ClientTransaction {
+/** `endsByStart`: the COMMIT/ROLLBACK calls on clients, sorted by where they start. */
+function clientTransaction(ctx: RuleContext, begin: TSESTree.CallExpression, endsByStart: readonly TSESTree.CallExpression[]): ClientTransaction {
   const client = queryObject(begin)!;
   const root = enclosingFunction(begin) ?? ctx.ast;
   const clientText = ctx.textOf(client);
-  const end = ends
-    .filter((call) => call.range[0] > begin.range[1] && contains(root, call) && ctx.textOf(queryObject(call)!) === clientText)
-    .reduce((first, call) => Math.min(first, call.range[0]), root.range[1]);
+  // The first end after the BEGIN on the same client, inside the function: a call that starts after the
+  // BEGIN and before the function's end lies inside the function (nodes nest).
+  let end = root.range[1];
+  for (let i = firstStartingAfter(endsByStart, begin.range[1]); i < endsByStart.length && endsByStart[i].range[0] < root.range[1]; i++) {
+    const call = endsByStart[i];
+    if (contains(root, call) && ctx.textOf(queryObject(call)!) === clientText) {
+      end = call.range[0];
+      break;
+    }
+  }
   return { begin, client, root, end };
+}
+
+/** Index of the first call that starts after `offset` in a list sorted by start. */
+function firstStartingAfter(calls: readonly TSESTree.CallExpression[], offset: number): number {
+  let low = 0;
+  let high = calls.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (calls[middle].range[0] <= offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function isInside(call: TSESTree.CallExpression, transaction: ClientTransaction): boolean {
