@@ -48,7 +48,7 @@ export function releaseInFinallyFix(
   const client: TrackedClient = { name, releaseFunctions: new Set() };
   const region: Range = [first.range[0], moved[moved.length - 1].range[1]];
   const removal = plannedRemovals(ctx, moved, client, starts, mentions);
-  if (!removal || clientHandedOn(moved, mentions)) return undefined;
+  if (!removal || clientHandedOn(region, mentions)) return undefined;
 
   // A release right after the checkout would leave the try's first line to a deleted statement.
   if (removal.removedStatements.has(first)) return undefined;
@@ -143,15 +143,16 @@ function plannedRemovals(
   return { edits: withoutNested(edits), removedStatements };
 }
 
-/** The client returned, stored or assigned: a finally would release a client someone else now owns. */
-function clientHandedOn(moved: readonly Node[], mentions: ClientMentions): boolean {
-  return moved.some((statement) =>
-    mentions.clientReferences(statement).some((reference) => {
-      if (!isEscapingReference(reference)) return false;
-      const parent = reference.parent;
-      return !(parent?.type === 'CallExpression' && parent.callee !== reference);
-    }),
-  );
+/**
+ * The client returned, stored or assigned in the moved statements (their region: only blanks, comments
+ * and semicolons lie between them): a finally would release a client someone else now owns.
+ */
+function clientHandedOn(region: Range, mentions: ClientMentions): boolean {
+  return mentions.clientReferences({ range: region }).some((reference) => {
+    if (!isEscapingReference(reference)) return false;
+    const parent = reference.parent;
+    return !(parent?.type === 'CallExpression' && parent.callee !== reference);
+  });
 }
 
 /**

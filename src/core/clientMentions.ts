@@ -22,10 +22,11 @@ export interface ClientMentions {
   /** Whether the node holds `client.release` (through casts) or a release function's name. False means no release site under it. */
   mayRelease(node: Node): boolean;
   /**
-   * The references to the client's variable under the node, in source order: what `referencesTo`
-   * finds there (an identifier lies under a node exactly when its range lies within the node's).
+   * The references to the client's variable within a node's range (or any range), in source order: for
+   * a node, what `referencesTo` finds under it (an identifier lies under a node exactly when its range
+   * lies within the node's; checked on the fuzz inputs and the bench corpus).
    */
-  clientReferences(node: Node): readonly TSESTree.Identifier[];
+  clientReferences(within: { range: TSESTree.Range }): readonly TSESTree.Identifier[];
 }
 
 export function clientMentions(scope: Node, client: TrackedClient): ClientMentions {
@@ -53,10 +54,10 @@ export function clientMentions(scope: Node, client: TrackedClient): ClientMentio
   return {
     mayMention: (node) => anyWithin(mentioned, node.range),
     mayRelease: (node) => anyWithin(releasing, node.range),
-    clientReferences: (node) => {
-      const first = firstAtOrAfter(ofClient, node.range[0]);
+    clientReferences: ({ range }) => {
+      const first = firstAtOrAfter(ofClient, range[0]);
       let end = first;
-      while (end < ofClient.length && ofClient[end].range[0] < node.range[1]) end++;
+      while (end < ofClient.length && ofClient[end].range[0] < range[1]) end++;
       return ofClient.slice(first, end);
     },
   };
