@@ -55,6 +55,21 @@ export function sqlStatements(sql: string): SqlStatement[] {
     .filter((statement): statement is SqlStatement => statement !== undefined);
 }
 
+/**
+ * Words a statement that begins or ends a transaction starts with. A statement's words are
+ * substrings of the query text (comments and quotes only blank text out), so a text without any of
+ * them holds no such statement, and is not split.
+ */
+const BOUNDARY_WORD = /begin|start|commit|end|rollback|abort/i;
+
+/** Whether a query call's literal SQL starts by beginning (`begin`) or ending (`end`) a transaction. */
+export function transactionBoundaryOf(call: TSESTree.CallExpression): 'begin' | 'end' | undefined {
+  const text = queryText(call);
+  if (text === undefined || !BOUNDARY_WORD.test(text)) return undefined;
+  const kind = sqlStatements(text)[0]?.kind;
+  return kind === 'begin' || kind === 'end' ? kind : undefined;
+}
+
 /** The first statement of a query call's literal SQL, if any. */
 export function firstStatementOf(call: TSESTree.CallExpression): SqlStatement | undefined {
   const text = queryText(call);

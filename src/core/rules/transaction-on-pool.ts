@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { contains, enclosingFunction } from '../functions';
 import { propertyName, unwrap } from '../pgModel';
-import { firstStatementOf, queryText, sqlStatements, type SqlStatement } from '../sqlStatements';
+import { queryText, sqlStatements, transactionBoundaryOf, type SqlStatement } from '../sqlStatements';
 import { poolTransactionFix } from '../transactionFix';
 import { defineRule, type Fix, type RuleContext } from '../types';
 
@@ -45,7 +45,7 @@ export default defineRule({
         }
         const object = queryObject(node);
         if (!object) return;
-        const kind = firstStatementOf(node)?.kind;
+        const kind = transactionBoundaryOf(node);
         if (kind === 'begin') clientBegins.push(node);
         else if (kind === 'end') clientEnds.push(node);
       },
