@@ -8,11 +8,6 @@ const PG_MODULES = new Set(['pg', 'pg-pool']);
 /** A name that reads as a pool (`pool`, `pgPool`, `blogPool`), used only when nothing binds it locally. */
 const POOL_LIKE_NAME = /(?:^|[a-z0-9_$])pool$/i;
 
-/** The node types `collectPools` looks at (identifiers only with a type annotation). */
-const POOL_CANDIDATE_TYPES: ReadonlySet<string> = new Set(['NewExpression', 'Identifier', 'PropertyDefinition', 'TSParameterProperty', 'VariableDeclarator']);
-/** The node types `collectExports` looks at. */
-const EXPORT_CANDIDATE_TYPES: ReadonlySet<string> = new Set(['ExportNamedDeclaration', 'ExportAllDeclaration', 'ExportDefaultDeclaration', 'AssignmentExpression']);
-
 /** Where an imported binding comes from: a module key (relative import) and the export name. */
 interface ImportedBinding {
   module: string | undefined;
@@ -57,10 +52,34 @@ export class PgModel {
     // node types they look at (three full passes cost as much as linking the parents).
     const poolCandidates: Node[] = [];
     const exportCandidates: Node[] = [];
+    // One switch per node: this loop runs over every node of every parsed file.
     for (const node of nodes) {
-      this.collectPgBindings(node);
-      if (POOL_CANDIDATE_TYPES.has(node.type) && (node.type !== 'Identifier' || node.typeAnnotation)) poolCandidates.push(node);
-      if (EXPORT_CANDIDATE_TYPES.has(node.type)) exportCandidates.push(node);
+      switch (node.type) {
+        case 'ImportDeclaration':
+        case 'TSImportEqualsDeclaration':
+          this.collectPgBindings(node);
+          break;
+        case 'VariableDeclarator':
+          this.collectPgBindings(node);
+          poolCandidates.push(node);
+          break;
+        // The node types `collectPools` looks at (identifiers only with a type annotation).
+        case 'Identifier':
+          if (node.typeAnnotation) poolCandidates.push(node);
+          break;
+        case 'NewExpression':
+        case 'PropertyDefinition':
+        case 'TSParameterProperty':
+          poolCandidates.push(node);
+          break;
+        // The node types `collectExports` looks at.
+        case 'ExportNamedDeclaration':
+        case 'ExportAllDeclaration':
+        case 'ExportDefaultDeclaration':
+        case 'AssignmentExpression':
+          exportCandidates.push(node);
+          break;
+      }
     }
     for (const node of poolCandidates) this.collectPools(node);
     this.resolveImports();
