@@ -466,8 +466,8 @@ class Interpreter {
     const arguments_ = node.arguments as Node[];
     const beforeCall = this.callParts(node, facts);
     const callee = unwrap(node.callee);
-    // Nothing under the call names a release: no release reference among the arguments, no callback
-    // or immediately invoked function that releases (the common case, decided without a walk).
+    // Whether anything under the call can release: a release handed on as an argument, or a callback or
+    // immediately invoked function that releases. Usually not, and the mention index says so without a walk.
     const mayRelease = this.mentions.mayRelease(node);
     // An immediately invoked function that releases is walked below like a callback: its own throws
     // are found there, and calling it cannot fail before its body runs.
