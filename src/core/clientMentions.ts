@@ -10,8 +10,8 @@ type Node = TSESTree.Node;
  * client, or mention it at all?" by a binary search instead of a walk of the subtree.
  *
  * The flow interpreter and the fixes asked those questions with a walk of every statement and call
- * they met (several walks per statement); on pool-dense code that was most of their time, and the
- * answer is almost always no. Every yes of the walks they guard needs an identifier under the node:
+ * they met (several walks per statement); on pool-dense code that was a large part of their time, and
+ * the answer is almost always no. Every yes of the walks they guard needs an identifier under the node:
  * a release call or a release handed on (`client.release`, `done`, a local releaser) needs the
  * client's name in front of `.release` or a release function's name, and a mention needs the name.
  * These are references, so the file's shared reference index holds them all, in source order.
@@ -23,8 +23,9 @@ export interface ClientMentions {
   mayRelease(node: Node): boolean;
   /**
    * The references to the client's variable within a node's range (or any range), in source order: for
-   * a node, what `referencesTo` finds under it (an identifier lies under a node exactly when its range
-   * lies within the node's; checked on the fuzz inputs and the bench corpus).
+   * a statement or function, what `referencesTo` finds under it (an identifier lies under such a node
+   * exactly when its range lies within the node's; checked on the fuzz inputs and the bench corpus).
+   * Not for an identifier itself: the key and the value of a shorthand `{ client }` share one range.
    */
   clientReferences(within: { range: TSESTree.Range }): readonly TSESTree.Identifier[];
 }
