@@ -72,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): PoolLensApi {
     livePools,
     poolsTree,
     poolsView,
+    poolsTree.attach(poolsView),
     poolsView.onDidChangeVisibility((event) => livePools.setVisible(event.visible)),
     livePools.onDidChange((state) => void vscode.commands.executeCommand('setContext', POOLS_STATE_CONTEXT, state.status)),
     ...registerPoolsCommands({ live: livePools, tree: poolsTree, passwords, log, confirm: () => confirm }),

@@ -12,6 +12,17 @@ export function formatAge(ms: number): string {
   return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
 }
 
+/**
+ * A duration in a row of the live Pools view: seconds under a minute, then whole minutes (`12 min`), then
+ * hours and minutes. A row past its first minute changes at most once a minute, so a refresh every
+ * few seconds leaves it alone instead of making VS Code rebuild it for a ticking second; the report and
+ * messages keep `formatAge`'s seconds.
+ */
+export function formatLiveAge(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 60_000) return formatAge(ms);
+  return formatAge(ms - (ms % 60_000));
+}
+
 /** `part` as a whole percentage of `whole`; `<1%` rather than a misleading `0%` for a few sessions. */
 export function formatShare(part: number, whole: number): string {
   if (whole <= 0) return '—';

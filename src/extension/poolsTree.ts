@@ -7,6 +7,7 @@ import { CommandId, CONFIG_SECTION } from './constants';
 import type { LivePools, LiveState } from './livePools';
 import { errorText } from './log';
 import { PoolsTreeModel, type PoolKey, type PoolsNode, type Thresholds } from './poolsTreeModel';
+import { ShownTree } from './shownTree';
 
 type BucketNode = Extract<PoolsNode, { kind: 'bucket' }>;
 
@@ -15,8 +16,8 @@ const THRESHOLD_SETTINGS = ['idleInTransactionWarnMs', 'longQueryWarnMs', 'check
 /**
  * The Pools view's data provider: servers → pools → state buckets → sessions, over the live snapshot.
  * Sessions are fetched only when a bucket is expanded (one query per pool and refresh, shared by its
- * buckets). Server nodes keep their object identity across refreshes, so a new snapshot refreshes each
- * server element instead of rebuilding the whole tree.
+ * buckets). Every element keeps its object identity across refreshes (`ShownTree`), so a new snapshot
+ * refreshes only the elements whose item or children changed instead of rebuilding the tree.
  *
  * With each snapshot it also asks the workspace's runtime companions (`.pool-lens/companion-*.json`)
  * for their pools, so it polls them exactly while the server view polls (only while visible). A pool
@@ -28,14 +29,13 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
   readonly onDidChangeTreeData = this.changed.event;
   private readonly model: PoolsTreeModel;
   private readonly disposables: vscode.Disposable[] = [this.changed];
-  /** Server nodes by key, the same object on every refresh (VS Code finds elements by identity). */
-  private readonly serverNodes = new Map<string, PoolsNode>();
-  /** The bucket nodes last handed out, so "Show more" can refresh exactly its bucket. */
-  private readonly bucketNodes = new Map<string, BucketNode>();
+  /** What VS Code holds: the same element object on every refresh (it finds elements by identity). */
+  private readonly shown = new ShownTree<PoolsNode>();
+  /** Refreshes run one at a time; a snapshot that arrives meanwhile is shown by the next one. */
+  private refreshing: Promise<void> = Promise.resolve();
   /** Session rows per pool for the current snapshot; dropped when a new snapshot arrives. */
   private sessionCache = new Map<string, Promise<SessionRow[]>>();
   private readonly pages = new Map<string, number>();
-  private rootSignature = '';
   private companions: CompanionReading[] = [];
   /** Numbers the companion reads, so a slow one never publishes over a newer one; a slower one only lags. */
   private companionRead = 0;
@@ -59,8 +59,17 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
     return this.model;
   }
 
+  /** Follows the view's expanded and collapsed elements, so a collapsed bucket costs no sessions query. */
+  attach(view: vscode.TreeView<PoolsNode>): vscode.Disposable {
+    return vscode.Disposable.from(
+      view.onDidCollapseElement((event) => this.shown.setCollapsed(event.element, true)),
+      view.onDidExpandElement((event) => this.shown.setCollapsed(event.element, false)),
+    );
+  }
+
   getTreeItem(node: PoolsNode): vscode.TreeItem {
     const view = this.model.view(node);
+    this.shown.rendered(node, JSON.stringify(view));
     const item = new vscode.TreeItem(view.label, collapsibleState(view.collapsible));
     item.id = node.id;
     item.description = view.description;
@@ -75,12 +84,16 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
   }
 
   async getChildren(node?: PoolsNode): Promise<PoolsNode[]> {
-    if (!node) return this.model.roots().map((root) => (root.kind === 'server' ? this.internServer(root) : root));
+    return this.shown.handOut(node, await this.childrenOf(node));
+  }
+
+  private async childrenOf(node: PoolsNode | undefined): Promise<PoolsNode[]> {
+    if (!node) return this.model.roots();
     switch (node.kind) {
       case 'server':
         return this.model.serverChildren(node.key);
       case 'pool':
-        return this.model.poolChildren(node).map((child) => (child.kind === 'bucket' ? this.rememberBucket(child) : child));
+        return this.model.poolChildren(node);
       case 'app':
         return this.appChildren(node);
       case 'bucket':
@@ -93,7 +106,7 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
   /** The next page of a large bucket ("Show more"). */
   showMore(node: Extract<PoolsNode, { kind: 'more' }>): void {
     this.pages.set(node.bucketId, (this.pages.get(node.bucketId) ?? 1) + 1);
-    this.changed.fire(this.bucketNodes.get(node.bucketId));
+    this.changed.fire(this.shown.element(node.bucketId));
   }
 
   dispose(): void {
@@ -149,26 +162,24 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
   private update(state: LiveState, everything = false): void {
     this.model.update(this.treeState(state));
     this.sessionCache = new Map();
-    const roots = this.model.roots();
-    const signature = roots.map((root) => root.id).join('\n');
-    if (everything || signature !== this.rootSignature) {
-      this.rootSignature = signature;
-      this.bucketNodes.clear();
+    if (everything) {
+      this.shown.clear();
       this.changed.fire(undefined);
       return;
     }
-    for (const root of roots) if (root.kind === 'server') this.changed.fire(this.internServer(root));
+    // Queued behind a refresh still comparing, so two never interleave their records of what is shown.
+    this.refreshing = this.refreshing.then(() => this.refreshChanged());
   }
 
-  private internServer(node: Extract<PoolsNode, { kind: 'server' }>): PoolsNode {
-    let known = this.serverNodes.get(node.key);
-    if (!known) this.serverNodes.set(node.key, (known = node));
-    return known;
-  }
-
-  private rememberBucket(node: BucketNode): BucketNode {
-    this.bucketNodes.set(node.id, node);
-    return node;
+  /** Refreshes the elements whose item or children differ from what VS Code shows. */
+  private async refreshChanged(): Promise<void> {
+    try {
+      const changed = await this.shown.changes((node) => this.childrenOf(node), (node) => JSON.stringify(this.model.view(node)));
+      for (const element of changed) this.changed.fire(element);
+    } catch {
+      this.shown.clear();
+      this.changed.fire(undefined);
+    }
   }
 
   private treeState(state: LiveState): ConstructorParameters<typeof PoolsTreeModel>[0] {

@@ -4,7 +4,7 @@ import { acquisitionPath, type CheckoutRecord, type CompanionReading } from '../
 import { appPoolsFor, longCheckouts, unmatchedAppPools, type AppPoolMatch } from '../pg/appPools';
 import { acquisitionLabel, appCounters, appNodeLabel, appNodeTooltip, checkoutFlag, checkoutTooltip, type CheckoutFlag } from './appPoolsModel';
 import { CommandId, LIVE_DEFAULTS } from './constants';
-import { codeBlock, escapeMarkdown, formatAge, formatShare, plural } from './format';
+import { codeBlock, escapeMarkdown, formatAge, formatLiveAge, formatShare, plural } from './format';
 import { tlsTrust } from './tlsTrust';
 
 /**
@@ -348,8 +348,8 @@ export class PoolsTreeModel {
         `waiting on lock ${counts.waitingOnLock}`,
         ...(counts.hidden ? [`hidden ${counts.hidden}`] : []),
       ].join(' · '),
-      ...(activity.longestQueryMs !== null ? [`Longest running query: ${formatAge(activity.longestQueryMs)} (pid ${activity.longestQueryPid})`] : []),
-      ...(activity.oldestIdleInTransactionMs !== null ? [`Oldest idle transaction: ${formatAge(activity.oldestIdleInTransactionMs)} (pid ${activity.oldestIdleInTransactionPid})`] : []),
+      ...(activity.longestQueryMs !== null ? [`Longest running query: ${formatLiveAge(activity.longestQueryMs)} (pid ${activity.longestQueryPid})`] : []),
+      ...(activity.oldestIdleInTransactionMs !== null ? [`Oldest idle transaction: ${formatLiveAge(activity.oldestIdleInTransactionMs)} (pid ${activity.oldestIdleInTransactionPid})`] : []),
       ...alerts.map((alert) => `$(warning) ${escapeMarkdown(alert)}`),
     ];
     return {
@@ -413,7 +413,7 @@ function checkoutView(node: Extract<PoolsNode, { kind: 'checkout' }>): NodeView 
   const line = checkout.line ?? 1;
   return {
     label: place ?? `checkout #${checkout.id}`,
-    description: [`held ${formatAge(checkout.ageMs)}`, checkout.backendPid !== undefined ? `pid ${checkout.backendPid}` : undefined, flag?.short].filter(Boolean).join(' · '),
+    description: [`held ${formatLiveAge(checkout.ageMs)}`, checkout.backendPid !== undefined ? `pid ${checkout.backendPid}` : undefined, flag?.short].filter(Boolean).join(' · '),
     tooltip: checkoutTooltip(node.match, checkout, flag),
     icon: flag ? { id: 'warning', color: flag.kind === 'commit' ? ERROR_COLOR : WARNING_COLOR } : { id: 'go-to-file', color: WARNING_COLOR },
     contextValue: 'poolLens.checkout',
@@ -449,14 +449,14 @@ export function poolAlerts(activity: PoolActivity, thresholds: Thresholds): stri
   const iit = activity.counts.idleInTransaction + activity.counts.idleInTransactionAborted;
   if (iit > 0 && activity.oldestIdleInTransactionMs !== null && activity.oldestIdleInTransactionMs >= thresholds.idleInTransactionWarnMs) {
     alerts.push(
-      `Idle in transaction for ${formatAge(activity.oldestIdleInTransactionMs)} (pid ${activity.oldestIdleInTransactionPid}): it holds its locks and a connection until it commits or rolls back.`,
+      `Idle in transaction for ${formatLiveAge(activity.oldestIdleInTransactionMs)} (pid ${activity.oldestIdleInTransactionPid}): it holds its locks and a connection until it commits or rolls back.`,
     );
   }
   if (activity.longestQueryMs !== null && activity.longestQueryMs >= thresholds.longQueryWarnMs) {
-    alerts.push(`A query has been running for ${formatAge(activity.longestQueryMs)} (pid ${activity.longestQueryPid}).`);
+    alerts.push(`A query has been running for ${formatLiveAge(activity.longestQueryMs)} (pid ${activity.longestQueryPid}).`);
   }
   if (activity.counts.idleStale > 0) {
-    const longest = activity.longestIdleMs !== null ? `, the longest for ${formatAge(activity.longestIdleMs)}` : '';
+    const longest = activity.longestIdleMs !== null ? `, the longest for ${formatLiveAge(activity.longestIdleMs)}` : '';
     alerts.push(
       `${plural(activity.counts.idleStale, 'session')} idle for more than ${formatAge(thresholds.idleCheckoutWarnMs)}${longest}: longer than a pool keeps an idle client, so probably a checkout that was never released.`,
     );
@@ -472,11 +472,11 @@ function bucketWarning(bucket: BucketKind, activity: PoolActivity, thresholds: T
     case 'idleInTransaction':
     case 'idleInTransactionAborted':
       return activity.oldestIdleInTransactionMs !== null && activity.oldestIdleInTransactionMs >= thresholds.idleInTransactionWarnMs
-        ? `The oldest has been idle in transaction for ${formatAge(activity.oldestIdleInTransactionMs)}.`
+        ? `The oldest has been idle in transaction for ${formatLiveAge(activity.oldestIdleInTransactionMs)}.`
         : undefined;
     case 'active':
       return activity.longestQueryMs !== null && activity.longestQueryMs >= thresholds.longQueryWarnMs
-        ? `The longest query has been running for ${formatAge(activity.longestQueryMs)}.`
+        ? `The longest query has been running for ${formatLiveAge(activity.longestQueryMs)}.`
         : undefined;
     case 'idle':
       return activity.counts.idleStale > 0 ? `${plural(activity.counts.idleStale, 'session')} idle for more than ${formatAge(thresholds.idleCheckoutWarnMs)}: probably never released.` : undefined;
@@ -490,13 +490,13 @@ function bucketWarning(bucket: BucketKind, activity: PoolActivity, thresholds: T
 /** Why one session is called out, or undefined when it looks healthy. */
 export function sessionWarning(row: SessionRow, thresholds: Thresholds): string | undefined {
   if (row.state?.startsWith('idle in transaction') && row.transactionMs !== null && row.transactionMs >= thresholds.idleInTransactionWarnMs) {
-    return `Idle in transaction for ${formatAge(row.transactionMs)}: it holds its locks and a connection until it commits or rolls back.`;
+    return `Idle in transaction for ${formatLiveAge(row.transactionMs)}: it holds its locks and a connection until it commits or rolls back.`;
   }
   if (row.state === 'active' && row.queryMs !== null && row.queryMs >= thresholds.longQueryWarnMs) {
-    return `This query has been running for ${formatAge(row.queryMs)}.`;
+    return `This query has been running for ${formatLiveAge(row.queryMs)}.`;
   }
   if (row.state === 'idle' && row.stateMs !== null && row.stateMs >= thresholds.idleCheckoutWarnMs) {
-    return `Idle for ${formatAge(row.stateMs)}, longer than a pool keeps an idle client: probably a checkout that was never released.`;
+    return `Idle for ${formatLiveAge(row.stateMs)}, longer than a pool keeps an idle client: probably a checkout that was never released.`;
   }
   if (row.waitEventType === 'Lock') {
     return row.blockedBy.length ? `Waiting on a lock held by pid ${row.blockedBy.join(', ')}.` : 'Waiting on a lock.';
@@ -510,10 +510,10 @@ function sessionView(node: Extract<PoolsNode, { kind: 'session' }>, thresholds: 
   const state = row.state ?? 'hidden';
   const age = sessionAge(row);
   const ages = [
-    row.connectedMs !== null ? `connected ${formatAge(row.connectedMs)} ago` : undefined,
-    row.transactionMs !== null ? `transaction open for ${formatAge(row.transactionMs)}` : undefined,
-    row.queryMs !== null ? `${row.state === 'active' ? 'query running for' : 'last query started'} ${formatAge(row.queryMs)}${row.state === 'active' ? '' : ' ago'}` : undefined,
-    row.stateMs !== null ? `in this state for ${formatAge(row.stateMs)}` : undefined,
+    row.connectedMs !== null ? `connected ${formatLiveAge(row.connectedMs)} ago` : undefined,
+    row.transactionMs !== null ? `transaction open for ${formatLiveAge(row.transactionMs)}` : undefined,
+    row.queryMs !== null ? `${row.state === 'active' ? 'query running for' : 'last query started'} ${formatLiveAge(row.queryMs)}${row.state === 'active' ? '' : ' ago'}` : undefined,
+    row.stateMs !== null ? `in this state for ${formatLiveAge(row.stateMs)}` : undefined,
   ].filter((line): line is string => line !== undefined);
   const lines = [
     `**pid ${row.pid}** · ${escapeMarkdown(state)} · database '${escapeMarkdown(node.pool.database)}' · user '${escapeMarkdown(row.user)}'${row.clientAddress ? ` · from ${escapeMarkdown(row.clientAddress)}` : ''}`,
@@ -534,9 +534,9 @@ function sessionView(node: Extract<PoolsNode, { kind: 'session' }>, thresholds: 
 
 /** The age that matters for the session's state: a query's run time, a transaction's age, or idle time. */
 function sessionAge(row: SessionRow): string | undefined {
-  if (row.state === 'active' && row.queryMs !== null) return formatAge(row.queryMs);
-  if (row.state?.startsWith('idle in transaction') && row.transactionMs !== null) return formatAge(row.transactionMs);
-  if (row.stateMs !== null) return formatAge(row.stateMs);
+  if (row.state === 'active' && row.queryMs !== null) return formatLiveAge(row.queryMs);
+  if (row.state?.startsWith('idle in transaction') && row.transactionMs !== null) return formatLiveAge(row.transactionMs);
+  if (row.stateMs !== null) return formatLiveAge(row.stateMs);
   return undefined;
 }
 

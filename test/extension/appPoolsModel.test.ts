@@ -101,7 +101,7 @@ describe('Pools tree: the app layer from runtime companions', () => {
     assert.deepEqual(
       views.map((view) => [view.label, view.description]),
       [
-        ['src/jobs/sync.ts:40', 'held 1 min 35 s'],
+        ['src/jobs/sync.ts:40', 'held 1 min'],
         ['src/routes/orders.ts:17', 'held 12 s · pid 501'],
       ],
     );

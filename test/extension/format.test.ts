@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { codeBlock, escapeMarkdown, formatAge, formatShare } from '../../src/extension/format';
+import { codeBlock, escapeMarkdown, formatAge, formatLiveAge, formatShare } from '../../src/extension/format';
 
 describe('Wording helpers', () => {
   it('writes ages the way people read them', () => {
@@ -13,6 +13,19 @@ describe('Wording helpers', () => {
       [-1, 'unknown'],
     ];
     for (const [ms, text] of cases) assert.equal(formatAge(ms), text, `${ms} ms`);
+  });
+
+  it('writes ages in the live Pools view to the second under a minute, then to the minute, so a row past its first minute changes at most once a minute', () => {
+    const cases: Array<[number, string]> = [
+      [850, '850 ms'],
+      [59_999, '59 s'],
+      [60_000, '1 min'],
+      [185_000, '3 min'],
+      [239_999, '3 min'],
+      [8_099_000, '2 h 14 min'],
+      [Number.NaN, 'unknown'],
+    ];
+    for (const [ms, text] of cases) assert.equal(formatLiveAge(ms), text, `${ms} ms`);
   });
 
   it('writes shares as whole percentages, "<1%" for a few sessions, and a dash without a budget', () => {
