@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { TrackedClient } from './clientUse';
 import { referenceIndex } from './functions';
 import { propertyName } from './pgModel';
+import { firstStartingAt } from './sourceOrder';
 
 type Node = TSESTree.Node;
 
@@ -41,7 +42,7 @@ export function clientMentions(scope: Node, client: TrackedClient): ClientMentio
     const isReleaseFunction = client.releaseFunctions.has(name);
     const references = inSourceOrder(index.get(name) ?? []);
     // A file has one list per name (every `client` of every function): search the scope's part of it.
-    const first = firstAtOrAfter(references, from);
+    const first = firstStartingAt(references, from);
     let end = first;
     for (; end < references.length && references[end].range[0] < to; end++) {
       const start = references[end].range[0];
@@ -56,7 +57,7 @@ export function clientMentions(scope: Node, client: TrackedClient): ClientMentio
     mayMention: (node) => anyWithin(mentioned, node.range),
     mayRelease: (node) => anyWithin(releasing, node.range),
     clientReferences: ({ range }) => {
-      const first = firstAtOrAfter(ofClient, range[0]);
+      const first = firstStartingAt(ofClient, range[0]);
       let end = first;
       while (end < ofClient.length && ofClient[end].range[0] < range[1]) end++;
       return ofClient.slice(first, end);
@@ -109,18 +110,6 @@ function anyWithin(sorted: readonly number[], [start, end]: TSESTree.Range): boo
     else high = middle;
   }
   return low < sorted.length && sorted[low] < end;
-}
-
-/** Index of the first reference starting at or after `offset` in a list sorted by start. */
-function firstAtOrAfter(references: readonly TSESTree.Identifier[], offset: number): number {
-  let low = 0;
-  let high = references.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (references[middle].range[0] < offset) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /**

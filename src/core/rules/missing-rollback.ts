@@ -3,7 +3,7 @@ import { contains, enclosingFunction, isFunction, isInNestedFunction, outerExpre
 import { lineEndingOf } from '../lineEnding';
 import { positionOf } from '../lines';
 import { propertyName, unwrap } from '../pgModel';
-import { firstStatementOf, queryText } from '../sqlStatements';
+import { firstStatementOf, transactionBoundaryOf } from '../sqlStatements';
 import { walk } from '../traverse';
 import { defineRule, type Fix, type RuleContext } from '../types';
 
@@ -29,7 +29,7 @@ export default defineRule({
     return {
       CallExpression(node) {
         const client = queryTarget(node);
-        if (!client || !mayBegin(node) || ctx.model.isPool(client) || firstStatementOf(node)?.kind !== 'begin') return;
+        if (!client || ctx.model.isPool(client) || transactionBoundaryOf(node) !== 'begin') return;
         const root = enclosingFunction(node) ?? ctx.ast;
         const tries = transactionTries(node, root);
         // No try in sight: whoever called this function handles the error; the rule cannot see it.
@@ -73,15 +73,6 @@ export default defineRule({
     };
   },
 });
-
-/**
- * A BEGIN or START TRANSACTION needs one of those words in the literal SQL: a cheap test that spares
- * splitting and classifying the SQL of every other query (each `client.query` call comes here).
- */
-function mayBegin(call: TSESTree.CallExpression): boolean {
-  const text = queryText(call);
-  return text !== undefined && /begin|start/i.test(text);
-}
 
 /** `client.query(…)`: the client identifier. */
 function queryTarget(call: TSESTree.CallExpression): TSESTree.Identifier | undefined {

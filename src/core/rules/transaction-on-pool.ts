@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { contains, enclosingFunction } from '../functions';
 import { propertyName, unwrap } from '../pgModel';
 import { queryText, sqlStatements, transactionBoundaryOf, type SqlStatement } from '../sqlStatements';
+import { firstStartingAt } from '../sourceOrder';
 import { poolTransactionFix } from '../transactionFix';
 import { defineRule, type Fix, type RuleContext } from '../types';
 
@@ -137,7 +138,7 @@ function clientTransaction(ctx: RuleContext, begin: TSESTree.CallExpression, end
   // The first end after the BEGIN on the same client, inside the function: a call that starts after the
   // BEGIN and before the function's end lies inside the function (nodes nest).
   let end = root.range[1];
-  for (let i = firstStartingAfter(endsByStart, begin.range[1]); i < endsByStart.length && endsByStart[i].range[0] < root.range[1]; i++) {
+  for (let i = firstStartingAt(endsByStart, begin.range[1] + 1); i < endsByStart.length && endsByStart[i].range[0] < root.range[1]; i++) {
     const call = endsByStart[i];
     if (contains(root, call) && ctx.textOf(queryObject(call)!) === clientText) {
       end = call.range[0];
@@ -145,18 +146,6 @@ function clientTransaction(ctx: RuleContext, begin: TSESTree.CallExpression, end
     }
   }
   return { begin, client, root, end };
-}
-
-/** Index of the first call that starts after `offset` in a list sorted by start. */
-function firstStartingAfter(calls: readonly TSESTree.CallExpression[], offset: number): number {
-  let low = 0;
-  let high = calls.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (calls[middle].range[0] <= offset) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 function isInside(call: TSESTree.CallExpression, transaction: ClientTransaction): boolean {
