@@ -6,7 +6,7 @@ import type { ProjectFacts } from '../core/project';
 import type { AnalyzeOptions } from '../core/types';
 import { findNearestPackageJson, readScriptModuleKeys } from '../workspace/packageScripts';
 import { ProjectConfigError, ProjectConfigLoader, type LoadedProjectConfig } from '../workspace/projectConfigFile';
-import { ProjectIndex } from '../workspace/projectIndex';
+import { ProjectIndex, sameNames } from '../workspace/projectIndex';
 import { LINT_USAGE, parseLintArgs, UsageError } from './args';
 import { EarlyAnalyses } from './earlyAnalyses';
 import { ListenerDemand } from './listenerDemand';
@@ -123,11 +123,10 @@ type Outcome = { analysis: FileAnalysis } | { error: unknown };
 
 /** Whether two snapshots of the facts agree on everything but the error listener facts. */
 function sameFactsBesideListeners(a: ProjectFacts, b: ProjectFacts): boolean {
-  const sameSet = (x: ReadonlySet<string>, y: ReadonlySet<string>) => x.size === y.size && [...x].every((item) => y.has(item));
-  if (a.complete !== b.complete || !sameSet(a.scriptFiles, b.scriptFiles) || a.poolExports.size !== b.poolExports.size) return false;
+  if (a.complete !== b.complete || !sameNames(a.scriptFiles, b.scriptFiles) || a.poolExports.size !== b.poolExports.size) return false;
   for (const [key, names] of a.poolExports) {
     const other = b.poolExports.get(key);
-    if (!other || !sameSet(names, other)) return false;
+    if (!other || !sameNames(names, other)) return false;
   }
   return true;
 }

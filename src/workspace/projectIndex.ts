@@ -431,7 +431,8 @@ function changedKeys(a: ReadonlyMap<string, ReadonlySet<string>>, b: ReadonlyMap
   return changed;
 }
 
-function sameNames(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): boolean {
+/** Whether two sets of names (exported names, module keys) hold the same members; a missing set is empty. */
+export function sameNames(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): boolean {
   if ((a?.size ?? 0) !== (b?.size ?? 0)) return false;
   for (const name of a ?? []) if (!b?.has(name)) return false;
   return true;
