@@ -34,10 +34,10 @@ interface Input {
 export const latency: Figure = async ({ beforeDir }) => {
   const before = beforeDir ? loadAnalyze(beforeDir) : undefined;
   const inputs: Input[] = [
-    { name: '200 lines', text: serviceModule(200), runs: 60 },
-    { name: '2,000 lines', text: serviceModule(2000), runs: 30 },
-    { name: '10,000 lines', text: serviceModule(10000), runs: 10 },
-    { name: 'stress: 300 functions × 300 pools', text: stressModule(300, 300), runs: 10 },
+    { name: '200 lines', text: serviceModule(200), runs: 200 },
+    { name: '2,000 lines', text: serviceModule(2000), runs: 40 },
+    { name: '10,000 lines', text: serviceModule(10000), runs: 15 },
+    { name: 'stress: 300 functions × 300 pools', text: stressModule(300, 300), runs: 30 },
   ];
   const rows: string[][] = [];
   const data: Record<string, unknown> = {};
@@ -48,8 +48,8 @@ export const latency: Figure = async ({ beforeDir }) => {
     const beforeMs: Timing[] = [];
     const sameRulesMs: Timing[] = [];
     let findings = 0;
-    for (let run = -2; run < input.runs; run++) {
-      // Two warm-up runs let the JIT settle; they are not counted.
+    for (let run = -WARM_UP_ROUNDS; run < input.runs; run++) {
+      // The first rounds let the JIT settle; they are not counted.
       const p = measure(() => parse(input.text, RAW_PARSE));
       let found: Finding[] = [];
       const a = measure(() => (found = analyze(input.text, fileName)));
@@ -92,8 +92,10 @@ export const latency: Figure = async ({ beforeDir }) => {
     'helper reported slow: 300 module-level pools and 300 functions, each checking out of one pool and querying',
     'another. `analyze(text, fileName)` with default rules and no project facts, against',
     '`parse(text, { range: true, loc: true })` of the same text (its cheapest configuration: it computes both anyway).',
-    'Runs: 60, 30, 10, 10 after two warm-ups, parse and analysis interleaved; each timed run follows a collection',
-    'and one untimed run of the same work (the steady state of re-analysing a document; see bench/notes.md). The',
+    `Runs: 200, 40, 15, 30 after ${WARM_UP_ROUNDS} warm-up rounds, parse and analysis interleaved, one after the other with no`,
+    'forced collection: the steady state of an editor re-analysing a document, where collections come when the heap',
+    'asks for them and each run pays for those it triggers (a forced collection made V8 drop the parser\'s optimised',
+    'code, so the runs after it measured recompiling; see bench/notes.md). The',
     'ratio is judged on CPU time (user + system of this process), which other processes\' load moves far less',
     'than wall time; wall-time p50/p95 are what a user would feel on this shared machine.',
     '',
@@ -102,8 +104,8 @@ export const latency: Figure = async ({ beforeDir }) => {
   return { title: 'Typing latency: document text → findings', markdown, data };
 };
 
-/** Present under `node --expose-gc` (how `npm run bench` runs the figures). */
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
+/** Rounds run and not counted before each input's timed rounds, so every timed run meets optimised code. */
+const WARM_UP_ROUNDS = 5;
 
 interface Timing {
   wall: number;
@@ -112,15 +114,14 @@ interface Timing {
 }
 
 /**
- * Each measurement collects the heap, runs the work once untimed, then times the next run: the steady state of
- * an editor analysing a document again and again. Timing the run right after the collection measured V8
- * re-optimising: a full collection frees the previous run's syntax trees, and with them V8 drops optimised code
- * that refers to their hidden classes, so the timed run paid for recompiling the parser and the analyzer. Warm,
- * the raw parse of the 2,000-line input is about a third faster and the analysis is not (bench/notes.md).
+ * Times one run as it comes, in the steady state of an editor analysing a document again and again: no forced
+ * collection before it. A forced full collection frees the previous run's syntax trees, and V8 then drops the
+ * optimised code that embedded objects of that run ("weak objects" in `--trace-deopt`): the parser's converter
+ * among others. The runs after it measured recompiling (a raw parse of the 2,000-line input: about 230, 170, 110,
+ * then 80 ms of wall time, single-threaded), which no editor sees on every keystroke. Collections V8 starts by itself are timed
+ * in whichever run triggers them; parse and analysis alternate, so both pay their share.
  */
 function measure(work: () => unknown): Timing {
-  collectGarbage?.();
-  work();
   const cpu = process.cpuUsage();
   const start = performance.now();
   work();
