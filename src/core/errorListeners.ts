@@ -69,7 +69,8 @@ export class ListenerScan {
 
   /** Records the listener calls among the file's nodes (the analysis' node list, so no walk of its own). */
   addNodes(nodes: readonly Node[]): this {
-    for (const node of nodes) {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
       const listener = listenerTarget(node);
       if (listener) this.addListener(listener.target);
       if (node.type === 'AssignmentExpression' && node.operator === '=') this.collectCommonJsExport(node);

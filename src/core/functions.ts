@@ -196,7 +196,7 @@ function buildReferenceIndex(root: Node): Map<string, TSESTree.Identifier[]> {
   };
   // A linked program's node list is in the order a walk would visit them: the same lists, without the walk.
   const linked = root.type === 'Program' ? linkedNodes(root) : undefined;
-  if (linked) for (const node of linked) add(node);
+  if (linked) for (let i = 0; i < linked.length; i++) add(linked[i]);
   else walk(root, add);
   return index;
 }

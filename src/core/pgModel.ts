@@ -53,7 +53,8 @@ export class PgModel {
     const poolCandidates: Node[] = [];
     const exportCandidates: Node[] = [];
     // One switch per node: this loop runs over every node of every parsed file.
-    for (const node of nodes) {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
       switch (node.type) {
         case 'ImportDeclaration':
         case 'TSImportEqualsDeclaration':
