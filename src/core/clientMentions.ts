@@ -51,8 +51,11 @@ export function clientMentions(scope: Node, client: TrackedClient): ClientMentio
     }
     if (name === client.name) ofClient = references.slice(first, end);
   }
-  mentioned.sort(byNumber);
-  releasing.sort(byNumber);
+  // Each name's part is in order already; only a client with release functions merges several parts.
+  if (names.length > 1) {
+    mentioned.sort(byNumber);
+    releasing.sort(byNumber);
+  }
   return {
     mayMention: (node) => anyWithin(mentioned, node.range),
     mayRelease: (node) => anyWithin(releasing, node.range),
