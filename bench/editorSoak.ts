@@ -31,6 +31,8 @@ const SAMPLE_EVERY_MS = 10_000;
  * keep an id for every object from then on, which moves RSS, so the memory figures stay untouched.
  */
 const HEAP_DIFF = process.env.POOL_LENS_EDITOR_SOAK_HEAP_DIFF === '1';
+/** `POOL_LENS_EDITOR_SOAK_HEAP_DIR=<dir>` with the diff also saves both snapshots there (minute-1.heapsnapshot, end.heapsnapshot). */
+const HEAP_DIR = process.env.POOL_LENS_EDITOR_SOAK_HEAP_DIR;
 /** `POOL_LENS_EDITOR_SOAK_EXPAND=0` leaves the big group's bucket collapsed: refreshes without session lists. */
 const EXPAND_BUCKET = process.env.POOL_LENS_EDITOR_SOAK_EXPAND !== '0';
 const PROBE_EXTENSION_DIR = path.join(__dirname, 'editorSoak', 'probe');
@@ -164,7 +166,7 @@ async function soak(): ReturnType<Figure> {
     samples.push(taken);
     if (i % perMinute === 0 || i === totalSamples) await checkpoint(i / perMinute, taken);
     if (HEAP_DIFF && (i === perMinute || i === totalSamples) && totalSamples > perMinute) {
-      const summary = await heapSummary(inspector);
+      const summary = await heapSummary(inspector, HEAP_DIR ? path.join(HEAP_DIR, i === perMinute ? 'minute-1.heapsnapshot' : 'end.heapsnapshot') : undefined);
       if (i === perMinute) heapAtMinuteOne = summary;
       else heapAtEnd = summary;
       log(`heap snapshot summarised after the sample of minute ${fixed(i / perMinute, 1)}`);

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import type { InspectorClient } from './inspector';
 
 /** Objects of one kind in a heap snapshot: how many and their own (shallow) bytes. */
@@ -16,9 +17,9 @@ interface RawSnapshot {
  * Takes a heap snapshot of the inspected process (which collects garbage first) and sums it by kind:
  * objects and closures by constructor or function name, everything else (strings, arrays, code,
  * hidden V8 internals) by node type. Comparing two summaries shows which kinds of object a growing
- * heap holds more of, without keeping the snapshots.
+ * heap holds more of, without keeping the snapshots; `saveAs` also keeps this one, to follow retainers.
  */
-export async function heapSummary(client: InspectorClient): Promise<Map<string, HeapGroup>> {
+export async function heapSummary(client: InspectorClient, saveAs?: string): Promise<Map<string, HeapGroup>> {
   const chunks: string[] = [];
   client.on('HeapProfiler.addHeapSnapshotChunk', (params) => chunks.push((params as { chunk: string }).chunk));
   try {
@@ -27,7 +28,10 @@ export async function heapSummary(client: InspectorClient): Promise<Map<string, 
   } finally {
     client.off('HeapProfiler.addHeapSnapshotChunk');
   }
-  const raw = JSON.parse(chunks.join('')) as RawSnapshot;
+  const text = chunks.join('');
+  // Kept for retainer paths (Chrome DevTools' Memory tab loads a .heapsnapshot), which a summary by kind cannot show.
+  if (saveAs) await writeFile(saveAs, text);
+  const raw = JSON.parse(text) as RawSnapshot;
   const fields = raw.snapshot.meta.node_fields;
   const types = raw.snapshot.meta.node_types[0];
   const width = fields.length;

@@ -6,10 +6,8 @@ import type { Config } from './config';
 import { CommandId, CONFIG_SECTION } from './constants';
 import type { LivePools, LiveState } from './livePools';
 import { errorText } from './log';
-import { PoolsTreeModel, type PoolKey, type PoolsNode, type Thresholds } from './poolsTreeModel';
+import { PoolsTreeModel, renderingOf, type ChildSources, type PoolKey, type PoolsNode, type Thresholds } from './poolsTreeModel';
 import { ShownTree } from './shownTree';
-
-type BucketNode = Extract<PoolsNode, { kind: 'bucket' }>;
 
 const THRESHOLD_SETTINGS = ['idleInTransactionWarnMs', 'longQueryWarnMs', 'checkoutWarnMs'].map((name) => `${CONFIG_SECTION}.${name}`);
 
@@ -17,7 +15,9 @@ const THRESHOLD_SETTINGS = ['idleInTransactionWarnMs', 'longQueryWarnMs', 'check
  * The Pools view's data provider: servers → pools → state buckets → sessions, over the live snapshot.
  * Sessions are fetched only when a bucket is expanded (one query per pool and refresh, shared by its
  * buckets). Every element keeps its object identity across refreshes (`ShownTree`), so a new snapshot
- * refreshes only the elements whose item or children changed instead of rebuilding the tree.
+ * refreshes only the elements whose item or children changed instead of rebuilding the tree. Tooltips are
+ * built only when the user hovers (`resolveTreeItem`), from the latest refresh and to the second, so
+ * what a row's hover would say never counts as a change of the row.
  *
  * With each snapshot it also asks the workspace's runtime companions (`.pool-lens/companion-*.json`)
  * for their pools, so it polls them exactly while the server view polls (only while visible). A pool
@@ -68,14 +68,11 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
   }
 
   getTreeItem(node: PoolsNode): vscode.TreeItem {
-    const view = this.model.view(node);
-    this.shown.rendered(node, JSON.stringify(view));
+    const view = this.model.item(node);
+    this.shown.rendered(node, renderingOf(view));
     const item = new vscode.TreeItem(view.label, collapsibleState(view.collapsible));
     item.id = node.id;
     item.description = view.description;
-    const tooltip = new vscode.MarkdownString(view.tooltip, true);
-    tooltip.isTrusted = false;
-    item.tooltip = tooltip;
     item.iconPath = new vscode.ThemeIcon(view.icon.id, view.icon.color ? new vscode.ThemeColor(view.icon.color) : undefined);
     item.contextValue = view.contextValue;
     if (node.kind === 'more') item.command = { command: CommandId.showMoreSessions, title: 'Show More Sessions', arguments: [node] };
@@ -83,25 +80,27 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
     return item;
   }
 
-  async getChildren(node?: PoolsNode): Promise<PoolsNode[]> {
-    return this.shown.handOut(node, await this.childrenOf(node));
+  /**
+   * The tooltip, when the user hovers: `node` is the object VS Code holds, which every refresh updates
+   * in place, so the ages are those of the latest refresh, to the second. VS Code asks once per item it
+   * was given: hovering again before the row changes shows the same text.
+   */
+  resolveTreeItem(item: vscode.TreeItem, node: PoolsNode): vscode.TreeItem {
+    const tooltip = new vscode.MarkdownString(this.model.tooltip(node), true);
+    tooltip.isTrusted = false;
+    item.tooltip = tooltip;
+    return item;
   }
 
-  private async childrenOf(node: PoolsNode | undefined): Promise<PoolsNode[]> {
-    if (!node) return this.model.roots();
-    switch (node.kind) {
-      case 'server':
-        return this.model.serverChildren(node.key);
-      case 'pool':
-        return this.model.poolChildren(node);
-      case 'app':
-        return this.appChildren(node);
-      case 'bucket':
-        return this.bucketChildren(node);
-      default:
-        return [];
-    }
+  async getChildren(node?: PoolsNode): Promise<PoolsNode[]> {
+    return this.shown.handOut(node, await this.model.children(node, this.sources));
   }
+
+  /** Sessions once per pool and snapshot; pages as "Show more" left them. */
+  private readonly sources: ChildSources = {
+    sessions: (pool) => this.sessionsOf(pool),
+    pages: (bucketId) => this.pages.get(bucketId) ?? 1,
+  };
 
   /** The next page of a large bucket ("Show more"). */
   showMore(node: Extract<PoolsNode, { kind: 'more' }>): void {
@@ -111,28 +110,6 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
 
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
-  }
-
-  private async bucketChildren(node: BucketNode): Promise<PoolsNode[]> {
-    try {
-      const rows = await this.sessionsOf(node.pool);
-      return this.model.bucketChildren(node, rows, this.pages.get(node.id) ?? 1);
-    } catch (error) {
-      return [{ kind: 'message', id: `${node.id}:error`, text: `Could not list the sessions: ${errorText(error)}`, tone: 'error' }];
-    }
-  }
-
-  /** Long checkouts, flagged by the server's view of their backends (one sessions query per pool and refresh, shared with the buckets). */
-  private async appChildren(node: Extract<PoolsNode, { kind: 'app' }>): Promise<PoolsNode[]> {
-    if (!this.model.hasLongCheckouts(node)) return [];
-    let rows: SessionRow[] | undefined;
-    try {
-      rows = await this.sessionsOf(node.pool);
-    } catch {
-      // Without the server's sessions the checkouts are still listed, only without the release/COMMIT flag.
-      rows = undefined;
-    }
-    return this.model.appChildren(node, rows);
   }
 
   /** A new live state: read the companions when there is a snapshot to hang them on, then show both. */
@@ -174,7 +151,7 @@ export class PoolsTreeProvider implements vscode.TreeDataProvider<PoolsNode>, vs
   /** Refreshes the elements whose item or children differ from what VS Code shows. */
   private async refreshChanged(): Promise<void> {
     try {
-      const changed = await this.shown.changes((node) => this.childrenOf(node), (node) => JSON.stringify(this.model.view(node)));
+      const changed = await this.shown.changes((node) => this.model.children(node, this.sources), (node) => this.model.rendering(node));
       for (const element of changed) this.changed.fire(element);
     } catch {
       this.shown.clear();

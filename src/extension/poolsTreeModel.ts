@@ -9,7 +9,7 @@ import { tlsTrust } from './tlsTrust';
 
 /**
  * The Pools view as plain data: which nodes exist under which, and how each looks (label, description,
- * Markdown tooltip, codicon, theme colour, contextValue). No `vscode` import, so the whole presentation is
+ * codicon, theme colour, contextValue; the Markdown tooltip apart, for the hover). No `vscode` import, so the whole presentation is
  * tested under plain mocha from hand-built snapshots; `poolsTree.ts` only turns these into TreeItems.
  *
  *   server (host:port, "used / usable")
@@ -36,16 +36,29 @@ export interface IconView {
   color?: string;
 }
 
-export interface NodeView {
+/** What a row of the view draws. */
+export interface ItemView {
   label: string;
   description?: string;
-  /** Markdown. */
-  tooltip: string;
   icon: IconView;
   contextValue: string;
   collapsible: 'none' | 'collapsed' | 'expanded';
   /** An internal command to run on click (the "Show more" item). */
   command?: { id: string; title: string; arguments: unknown[] };
+}
+
+/** A row and its hover. */
+export interface NodeView extends ItemView {
+  /** Markdown. */
+  tooltip: string;
+}
+
+/** Where the children of buckets and apps come from. */
+export interface ChildSources {
+  /** The pool's sessions (the view loads them once per pool and refresh, shared by its buckets and apps). */
+  sessions(pool: PoolKey): Promise<readonly SessionRow[]>;
+  /** How many pages of the bucket are shown ("Show more"). */
+  pages(bucketId: string): number;
 }
 
 export type BucketKind = 'active' | 'idle' | 'idleInTransaction' | 'idleInTransactionAborted' | 'waitingOnLock' | 'hidden';
@@ -240,31 +253,95 @@ export class PoolsTreeModel {
     return sessions;
   }
 
-  view(node: PoolsNode): NodeView {
+  /** The children of `node` (the root when undefined); buckets and apps load their pool's sessions from `sources`. */
+  async children(node: PoolsNode | undefined, sources: ChildSources): Promise<PoolsNode[]> {
+    if (!node) return this.roots();
     switch (node.kind) {
       case 'server':
-        return this.serverView(node.key);
-      case 'message':
-        return messageView(node);
+        return this.serverChildren(node.key);
       case 'pool':
-        return this.poolView(node);
-      case 'bucket':
-        return this.bucketView(node);
-      case 'session':
-        return sessionView(node, this.state.thresholds);
+        return this.poolChildren(node);
       case 'app':
-        return this.appView(node);
+        return this.appChildrenFrom(node, sources);
+      case 'bucket':
+        try {
+          return this.bucketChildren(node, await sources.sessions(node.pool), sources.pages(node.id));
+        } catch (error) {
+          return [{ kind: 'message', id: `${node.id}:error`, text: `Could not list the sessions: ${messageOf(error)}`, tone: 'error' }];
+        }
+      default:
+        return [];
+    }
+  }
+
+  /** Long checkouts, flagged by the server's view of their backends (the pool's sessions, shared with its buckets). */
+  private async appChildrenFrom(node: Extract<PoolsNode, { kind: 'app' }>, sources: ChildSources): Promise<PoolsNode[]> {
+    if (!this.hasLongCheckouts(node)) return [];
+    let rows: readonly SessionRow[] | undefined;
+    try {
+      rows = await sources.sessions(node.pool);
+    } catch {
+      // Without the server's sessions the checkouts are still listed, only without the release/COMMIT flag.
+      rows = undefined;
+    }
+    return this.appChildren(node, rows);
+  }
+
+  /** Everything about a node: its row and its tooltip (tests, checks that read it all). */
+  view(node: PoolsNode): NodeView {
+    return { ...this.item(node), tooltip: this.tooltip(node) };
+  }
+
+  /** What the row draws. Ages are to the minute past the first minute, so an idle row changes once a minute. */
+  item(node: PoolsNode): ItemView {
+    switch (node.kind) {
+      case 'server':
+        return this.serverItem(node.key);
+      case 'message':
+        return messageItem(node);
+      case 'pool':
+        return this.poolItem(node);
+      case 'bucket':
+        return this.bucketItem(node);
+      case 'session':
+        return sessionItem(node, this.state.thresholds);
+      case 'app':
+        return this.appItem(node);
       case 'checkout':
-        return checkoutView(node);
+        return checkoutItem(node);
       case 'more':
-        return {
-          label: 'Show more',
-          description: `${node.shown} of ${node.total} shown`,
-          tooltip: `Shows the next ${SESSION_PAGE_SIZE} sessions.`,
-          icon: { id: 'ellipsis' },
-          contextValue: 'poolLens.more',
-          collapsible: 'none',
-        };
+        return { label: 'Show more', description: `${node.shown} of ${node.total} shown`, icon: { id: 'ellipsis' }, contextValue: 'poolLens.more', collapsible: 'none' };
+    }
+  }
+
+  /** What `item` draws, as one string: equal strings draw the same row, so VS Code need not rebuild it. */
+  rendering(node: PoolsNode): string {
+    return renderingOf(this.item(node));
+  }
+
+  /**
+   * The Markdown a hover shows, from the node's data as of the latest refresh, with ages to the second:
+   * the view asks for it only when the user hovers (`resolveTreeItem`), so it can be exact without making
+   * the row change on every refresh.
+   */
+  tooltip(node: PoolsNode): string {
+    switch (node.kind) {
+      case 'server':
+        return this.serverTooltip(node.key);
+      case 'message':
+        return escapeMarkdown(node.text);
+      case 'pool':
+        return this.poolTooltip(node);
+      case 'bucket':
+        return this.bucketTooltip(node);
+      case 'session':
+        return sessionTooltip(node, this.state.thresholds);
+      case 'app':
+        return appNodeTooltip(node.match, this.checkoutWarnMs);
+      case 'checkout':
+        return checkoutTooltip(node.match, node.checkout, node.flag);
+      case 'more':
+        return `Shows the next ${SESSION_PAGE_SIZE} sessions.`;
     }
   }
 
@@ -273,28 +350,37 @@ export class PoolsTreeModel {
     return poolAlerts(activity, this.state.thresholds);
   }
 
-  private serverView(key: string): NodeView {
+  private serverItem(key: string): ItemView {
     const server = this.server(key);
-    if (!server) return { label: key, tooltip: escapeMarkdown(key), icon: { id: 'server' }, contextValue: 'poolLens.server', collapsible: 'none' };
+    if (!server) return { label: key, icon: { id: 'server' }, contextValue: 'poolLens.server', collapsible: 'none' };
     if (server.status === 'error') {
       const now = this.state.now ?? this.state.snapshot?.takenAt ?? Date.now();
       const retry = server.nextAttemptAt !== undefined && server.nextAttemptAt > now ? ` · retrying in ${formatAge(server.nextAttemptAt - now)}` : '';
-      return {
-        label: key,
-        description: `${shortProblem(server)}${retry}`,
-        tooltip: `**${escapeMarkdown(key)}** cannot be monitored.\n\n${escapeMarkdown(server.error ?? '')}`,
-        icon: { id: 'error', color: ERROR_COLOR },
-        contextValue: 'poolLens.server.error',
-        collapsible: 'expanded',
-      };
+      return { label: key, description: `${shortProblem(server)}${retry}`, icon: { id: 'error', color: ERROR_COLOR }, contextValue: 'poolLens.server.error', collapsible: 'expanded' };
     }
     const capacity = server.capacity;
-    const tlsSettings = this.state.domainTls?.[server.monitorDomain ?? server.domains[0] ?? ''];
-    const tls = tlsSettings ? tlsTrust(tlsSettings, server.encrypted) : undefined;
-    const alerts = server.databases.flatMap((database) => database.pools.flatMap((pool) => this.poolAlerts(pool)));
+    const tls = this.tlsOf(server);
+    const alerts = this.serverAlerts(server);
     const full = capacity !== undefined && capacity.used >= capacity.usable;
     const busy = capacity !== undefined && capacity.used >= capacity.usable * BUSY_SERVER_SHARE;
-    const lines = [
+    const usage = capacity ? `${capacity.used} / ${capacity.usable}` : undefined;
+    return {
+      label: key,
+      description: tls?.marker ? [usage, tls.marker].filter(Boolean).join(' · ') : usage,
+      icon: full ? { id: 'server', color: ERROR_COLOR } : busy || alerts.length > 0 ? { id: 'server', color: WARNING_COLOR } : { id: 'server' },
+      contextValue: 'poolLens.server',
+      collapsible: 'expanded',
+    };
+  }
+
+  private serverTooltip(key: string): string {
+    const server = this.server(key);
+    if (!server) return escapeMarkdown(key);
+    if (server.status === 'error') return `**${escapeMarkdown(key)}** cannot be monitored.\n\n${escapeMarkdown(server.error ?? '')}`;
+    const capacity = server.capacity;
+    const tls = this.tlsOf(server);
+    const alerts = this.serverAlerts(server);
+    return [
       `**${escapeMarkdown(key)}**${server.version ? ` · PostgreSQL ${escapeMarkdown(server.version)}` : ''}`,
       ...(capacity
         ? [
@@ -306,41 +392,50 @@ export class PoolsTreeModel {
       ...(server.monitorUser ? [`Monitor connects as '${escapeMarkdown(server.monitorUser)}'${server.canReadAllStats ? '' : ', without pg_read_all_stats: other roles\' sessions are counted as hidden'}.`] : []),
       ...(alerts.length ? [`$(warning) ${plural(alerts.length, 'problem')} in its pools.`] : []),
       ...(tls ? [`${tls.marker ? '$(unlock) ' : '$(lock) '}${escapeMarkdown(tls.sentence)}`] : []),
-    ];
-    const usage = capacity ? `${capacity.used} / ${capacity.usable}` : undefined;
+    ].join('\n\n');
+  }
+
+  private tlsOf(server: ServerSnapshot): ReturnType<typeof tlsTrust> | undefined {
+    const settings = this.state.domainTls?.[server.monitorDomain ?? server.domains[0] ?? ''];
+    return settings ? tlsTrust(settings, server.encrypted) : undefined;
+  }
+
+  private serverAlerts(server: ServerSnapshot): string[] {
+    return server.databases.flatMap((database) => database.pools.flatMap((pool) => this.poolAlerts(pool)));
+  }
+
+  private poolItem(node: Extract<PoolsNode, { kind: 'pool' }>): ItemView {
+    const activity = node.activity;
+    const label = node.domain ?? node.database;
+    if (!activity) return { label, description: `${node.database} · no sessions`, icon: { id: 'database' }, contextValue: 'poolLens.pool.empty', collapsible: 'none' };
+    const alerts = this.poolAlerts(activity);
+    const app = activity.applicationName || '(no application_name)';
     return {
-      label: key,
-      description: tls?.marker ? [usage, tls.marker].filter(Boolean).join(' · ') : usage,
-      tooltip: lines.join('\n\n'),
-      icon: full ? { id: 'server', color: ERROR_COLOR } : busy || alerts.length > 0 ? { id: 'server', color: WARNING_COLOR } : { id: 'server' },
-      contextValue: 'poolLens.server',
-      collapsible: 'expanded',
+      label,
+      description: `${node.domain ? `${app} · ` : `${activity.database} · ${app} · `}${this.poolShare(node, activity)}`,
+      icon: alerts.length ? { id: 'warning', color: WARNING_COLOR } : { id: 'database' },
+      contextValue: 'poolLens.pool',
+      collapsible: activity.counts.total > 0 ? 'expanded' : 'none',
     };
   }
 
-  private poolView(node: Extract<PoolsNode, { kind: 'pool' }>): NodeView {
-    const server = this.server(node.serverKey);
-    const usable = server?.capacity?.usable ?? 0;
+  private poolShare(node: Extract<PoolsNode, { kind: 'pool' }>, activity: PoolActivity): string {
+    return `${plural(activity.counts.total, 'session')} · ${formatShare(activity.counts.total, this.usable(node.serverKey))} of usable`;
+  }
+
+  private usable(serverKey: string): number {
+    return this.server(serverKey)?.capacity?.usable ?? 0;
+  }
+
+  private poolTooltip(node: Extract<PoolsNode, { kind: 'pool' }>): string {
     const activity = node.activity;
     const label = node.domain ?? node.database;
-    if (!activity) {
-      return {
-        label,
-        description: `${node.database} · no sessions`,
-        tooltip: `**${escapeMarkdown(label)}** (database '${escapeMarkdown(node.database)}') has no sessions on ${escapeMarkdown(node.serverKey)} right now.`,
-        icon: { id: 'database' },
-        contextValue: 'poolLens.pool.empty',
-        collapsible: 'none',
-      };
-    }
-    const alerts = this.poolAlerts(activity);
-    const app = activity.applicationName || '(no application_name)';
-    const share = `${plural(activity.counts.total, 'session')} · ${formatShare(activity.counts.total, usable)} of usable`;
+    if (!activity) return `**${escapeMarkdown(label)}** (database '${escapeMarkdown(node.database)}') has no sessions on ${escapeMarkdown(node.serverKey)} right now.`;
     const counts = activity.counts;
-    const lines = [
+    return [
       `**${escapeMarkdown(label)}**${node.domain ? '' : ' (not a configured pool)'}`,
       `database '${escapeMarkdown(activity.database)}' · application_name '${escapeMarkdown(activity.applicationName)}' · user '${escapeMarkdown(activity.user)}'`,
-      `${share} (${counts.total} of ${usable})`,
+      `${this.poolShare(node, activity)} (${counts.total} of ${this.usable(node.serverKey)})`,
       [
         `active ${counts.active}`,
         `idle ${counts.idle}`,
@@ -348,56 +443,51 @@ export class PoolsTreeModel {
         `waiting on lock ${counts.waitingOnLock}`,
         ...(counts.hidden ? [`hidden ${counts.hidden}`] : []),
       ].join(' · '),
-      ...(activity.longestQueryMs !== null ? [`Longest running query: ${formatLiveAge(activity.longestQueryMs)} (pid ${activity.longestQueryPid})`] : []),
-      ...(activity.oldestIdleInTransactionMs !== null ? [`Oldest idle transaction: ${formatLiveAge(activity.oldestIdleInTransactionMs)} (pid ${activity.oldestIdleInTransactionPid})`] : []),
-      ...alerts.map((alert) => `$(warning) ${escapeMarkdown(alert)}`),
-    ];
-    return {
-      label,
-      description: `${node.domain ? `${app} · ` : `${activity.database} · ${app} · `}${share}`,
-      tooltip: lines.join('\n\n'),
-      icon: alerts.length ? { id: 'warning', color: WARNING_COLOR } : { id: 'database' },
-      contextValue: 'poolLens.pool',
-      collapsible: counts.total > 0 ? 'expanded' : 'none',
-    };
+      ...(activity.longestQueryMs !== null ? [`Longest running query: ${formatAge(activity.longestQueryMs)} (pid ${activity.longestQueryPid})`] : []),
+      ...(activity.oldestIdleInTransactionMs !== null ? [`Oldest idle transaction: ${formatAge(activity.oldestIdleInTransactionMs)} (pid ${activity.oldestIdleInTransactionPid})`] : []),
+      ...this.poolAlerts(activity).map((alert) => `$(warning) ${escapeMarkdown(alert)}`),
+    ].join('\n\n');
   }
 
-  private appView(node: Extract<PoolsNode, { kind: 'app' }>): NodeView {
-    const warnMs = this.checkoutWarnMs;
-    const long = longCheckouts(node.match.pool, warnMs).length;
+  private appItem(node: Extract<PoolsNode, { kind: 'app' }>): ItemView {
+    const long = longCheckouts(node.match.pool, this.checkoutWarnMs).length;
     const warn = long > 0 || node.match.pool.waitingCount > 0;
     return {
       label: appNodeLabel(node.match),
       description: appCounters(node.match.pool),
-      tooltip: appNodeTooltip(node.match, warnMs),
       icon: warn ? { id: 'warning', color: WARNING_COLOR } : { id: 'server-process' },
       contextValue: 'poolLens.app',
       collapsible: long > 0 ? 'expanded' : 'none',
     };
   }
 
-  private bucketView(node: Extract<PoolsNode, { kind: 'bucket' }>): NodeView {
-    const bucket = BUCKETS.find((b) => b.kind === node.bucket)!;
-    const activity = this.activity(node.pool);
-    const warning = activity ? bucketWarning(node.bucket, activity, this.state.thresholds) : undefined;
-    let tooltip = `${plural(node.count, 'session')} ${bucket.label}.`;
-    if (node.bucket === 'hidden') {
-      const user = this.server(node.pool.serverKey)?.monitorUser ?? 'monitor_role';
-      tooltip =
-        `${plural(node.count, 'session')} of other roles whose state the monitor may not read, so they are counted here rather than dropped.\n\n` +
-        `To see their state, ages and queries, let the monitor's role read all statistics (PostgreSQL 10+; the role needs INHERIT):\n\n` +
-        codeBlock(`GRANT pg_read_all_stats TO ${quoteIdentifier(user)};`);
-    } else if (warning) {
-      tooltip += `\n\n$(warning) ${escapeMarkdown(warning)}`;
-    }
+  private bucketItem(node: Extract<PoolsNode, { kind: 'bucket' }>): ItemView {
+    const bucket = bucketOf(node.bucket);
     return {
       label: bucket.label,
       description: String(node.count),
-      tooltip,
-      icon: warning ? { id: bucket.icon, color: WARNING_COLOR } : { id: bucket.icon },
+      icon: this.bucketWarning(node) ? { id: bucket.icon, color: WARNING_COLOR } : { id: bucket.icon },
       contextValue: `poolLens.bucket.${node.bucket}`,
       collapsible: 'collapsed',
     };
+  }
+
+  private bucketTooltip(node: Extract<PoolsNode, { kind: 'bucket' }>): string {
+    if (node.bucket === 'hidden') {
+      const user = this.server(node.pool.serverKey)?.monitorUser ?? 'monitor_role';
+      return (
+        `${plural(node.count, 'session')} of other roles whose state the monitor may not read, so they are counted here rather than dropped.\n\n` +
+        `To see their state, ages and queries, let the monitor's role read all statistics (PostgreSQL 10+; the role needs INHERIT):\n\n` +
+        codeBlock(`GRANT pg_read_all_stats TO ${quoteIdentifier(user)};`)
+      );
+    }
+    const warning = this.bucketWarning(node);
+    return `${plural(node.count, 'session')} ${bucketOf(node.bucket).label}.${warning ? `\n\n$(warning) ${escapeMarkdown(warning)}` : ''}`;
+  }
+
+  private bucketWarning(node: Extract<PoolsNode, { kind: 'bucket' }>): string | undefined {
+    const activity = this.activity(node.pool);
+    return activity ? bucketWarning(node.bucket, activity, this.state.thresholds) : undefined;
   }
 
   private activity(key: PoolKey): PoolActivity | undefined {
@@ -407,14 +497,26 @@ export class PoolsTreeModel {
   }
 }
 
-function checkoutView(node: Extract<PoolsNode, { kind: 'checkout' }>): NodeView {
+/** What `PoolsTreeModel.item` drew, as one string (JSON keeps the key order it was built in). */
+export function renderingOf(item: ItemView): string {
+  return JSON.stringify(item);
+}
+
+function bucketOf(kind: BucketKind): (typeof BUCKETS)[number] {
+  return BUCKETS.find((bucket) => bucket.kind === kind)!;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function checkoutItem(node: Extract<PoolsNode, { kind: 'checkout' }>): ItemView {
   const { checkout, flag } = node;
   const place = acquisitionLabel(node.match.companion, checkout);
   const line = checkout.line ?? 1;
   return {
     label: place ?? `checkout #${checkout.id}`,
     description: [`held ${formatLiveAge(checkout.ageMs)}`, checkout.backendPid !== undefined ? `pid ${checkout.backendPid}` : undefined, flag?.short].filter(Boolean).join(' · '),
-    tooltip: checkoutTooltip(node.match, checkout, flag),
     icon: flag ? { id: 'warning', color: flag.kind === 'commit' ? ERROR_COLOR : WARNING_COLOR } : { id: 'go-to-file', color: WARNING_COLOR },
     contextValue: 'poolLens.checkout',
     collapsible: 'none',
@@ -449,14 +551,14 @@ export function poolAlerts(activity: PoolActivity, thresholds: Thresholds): stri
   const iit = activity.counts.idleInTransaction + activity.counts.idleInTransactionAborted;
   if (iit > 0 && activity.oldestIdleInTransactionMs !== null && activity.oldestIdleInTransactionMs >= thresholds.idleInTransactionWarnMs) {
     alerts.push(
-      `Idle in transaction for ${formatLiveAge(activity.oldestIdleInTransactionMs)} (pid ${activity.oldestIdleInTransactionPid}): it holds its locks and a connection until it commits or rolls back.`,
+      `Idle in transaction for ${formatAge(activity.oldestIdleInTransactionMs)} (pid ${activity.oldestIdleInTransactionPid}): it holds its locks and a connection until it commits or rolls back.`,
     );
   }
   if (activity.longestQueryMs !== null && activity.longestQueryMs >= thresholds.longQueryWarnMs) {
-    alerts.push(`A query has been running for ${formatLiveAge(activity.longestQueryMs)} (pid ${activity.longestQueryPid}).`);
+    alerts.push(`A query has been running for ${formatAge(activity.longestQueryMs)} (pid ${activity.longestQueryPid}).`);
   }
   if (activity.counts.idleStale > 0) {
-    const longest = activity.longestIdleMs !== null ? `, the longest for ${formatLiveAge(activity.longestIdleMs)}` : '';
+    const longest = activity.longestIdleMs !== null ? `, the longest for ${formatAge(activity.longestIdleMs)}` : '';
     alerts.push(
       `${plural(activity.counts.idleStale, 'session')} idle for more than ${formatAge(thresholds.idleCheckoutWarnMs)}${longest}: longer than a pool keeps an idle client, so probably a checkout that was never released.`,
     );
@@ -472,11 +574,11 @@ function bucketWarning(bucket: BucketKind, activity: PoolActivity, thresholds: T
     case 'idleInTransaction':
     case 'idleInTransactionAborted':
       return activity.oldestIdleInTransactionMs !== null && activity.oldestIdleInTransactionMs >= thresholds.idleInTransactionWarnMs
-        ? `The oldest has been idle in transaction for ${formatLiveAge(activity.oldestIdleInTransactionMs)}.`
+        ? `The oldest has been idle in transaction for ${formatAge(activity.oldestIdleInTransactionMs)}.`
         : undefined;
     case 'active':
       return activity.longestQueryMs !== null && activity.longestQueryMs >= thresholds.longQueryWarnMs
-        ? `The longest query has been running for ${formatLiveAge(activity.longestQueryMs)}.`
+        ? `The longest query has been running for ${formatAge(activity.longestQueryMs)}.`
         : undefined;
     case 'idle':
       return activity.counts.idleStale > 0 ? `${plural(activity.counts.idleStale, 'session')} idle for more than ${formatAge(thresholds.idleCheckoutWarnMs)}: probably never released.` : undefined;
@@ -490,13 +592,13 @@ function bucketWarning(bucket: BucketKind, activity: PoolActivity, thresholds: T
 /** Why one session is called out, or undefined when it looks healthy. */
 export function sessionWarning(row: SessionRow, thresholds: Thresholds): string | undefined {
   if (row.state?.startsWith('idle in transaction') && row.transactionMs !== null && row.transactionMs >= thresholds.idleInTransactionWarnMs) {
-    return `Idle in transaction for ${formatLiveAge(row.transactionMs)}: it holds its locks and a connection until it commits or rolls back.`;
+    return `Idle in transaction for ${formatAge(row.transactionMs)}: it holds its locks and a connection until it commits or rolls back.`;
   }
   if (row.state === 'active' && row.queryMs !== null && row.queryMs >= thresholds.longQueryWarnMs) {
-    return `This query has been running for ${formatLiveAge(row.queryMs)}.`;
+    return `This query has been running for ${formatAge(row.queryMs)}.`;
   }
   if (row.state === 'idle' && row.stateMs !== null && row.stateMs >= thresholds.idleCheckoutWarnMs) {
-    return `Idle for ${formatLiveAge(row.stateMs)}, longer than a pool keeps an idle client: probably a checkout that was never released.`;
+    return `Idle for ${formatAge(row.stateMs)}, longer than a pool keeps an idle client: probably a checkout that was never released.`;
   }
   if (row.waitEventType === 'Lock') {
     return row.blockedBy.length ? `Waiting on a lock held by pid ${row.blockedBy.join(', ')}.` : 'Waiting on a lock.';
@@ -504,32 +606,35 @@ export function sessionWarning(row: SessionRow, thresholds: Thresholds): string 
   return undefined;
 }
 
-function sessionView(node: Extract<PoolsNode, { kind: 'session' }>, thresholds: Thresholds): NodeView {
+function sessionItem(node: Extract<PoolsNode, { kind: 'session' }>, thresholds: Thresholds): ItemView {
+  const row = node.row;
+  const warning = sessionWarning(row, thresholds);
+  return {
+    label: `pid ${row.pid}`,
+    description: [row.state ?? 'hidden', sessionAge(row), row.waitEventType === 'Lock' ? `waiting on ${row.waitEvent ?? 'a lock'}` : undefined, firstLine(row.query)].filter(Boolean).join(' · '),
+    icon: warning ? { id: 'warning', color: WARNING_COLOR } : { id: sessionIcon(row) },
+    contextValue: row.query ? 'poolLens.session.withQuery' : 'poolLens.session',
+    collapsible: 'none',
+  };
+}
+
+function sessionTooltip(node: Extract<PoolsNode, { kind: 'session' }>, thresholds: Thresholds): string {
   const row = node.row;
   const warning = sessionWarning(row, thresholds);
   const state = row.state ?? 'hidden';
-  const age = sessionAge(row);
   const ages = [
-    row.connectedMs !== null ? `connected ${formatLiveAge(row.connectedMs)} ago` : undefined,
-    row.transactionMs !== null ? `transaction open for ${formatLiveAge(row.transactionMs)}` : undefined,
-    row.queryMs !== null ? `${row.state === 'active' ? 'query running for' : 'last query started'} ${formatLiveAge(row.queryMs)}${row.state === 'active' ? '' : ' ago'}` : undefined,
-    row.stateMs !== null ? `in this state for ${formatLiveAge(row.stateMs)}` : undefined,
+    row.connectedMs !== null ? `connected ${formatAge(row.connectedMs)} ago` : undefined,
+    row.transactionMs !== null ? `transaction open for ${formatAge(row.transactionMs)}` : undefined,
+    row.queryMs !== null ? `${row.state === 'active' ? 'query running for' : 'last query started'} ${formatAge(row.queryMs)}${row.state === 'active' ? '' : ' ago'}` : undefined,
+    row.stateMs !== null ? `in this state for ${formatAge(row.stateMs)}` : undefined,
   ].filter((line): line is string => line !== undefined);
-  const lines = [
+  return [
     `**pid ${row.pid}** · ${escapeMarkdown(state)} · database '${escapeMarkdown(node.pool.database)}' · user '${escapeMarkdown(row.user)}'${row.clientAddress ? ` · from ${escapeMarkdown(row.clientAddress)}` : ''}`,
     ...(ages.length ? [ages.join(' · ')] : []),
     ...(row.waitEventType ? [`Waiting: ${escapeMarkdown(row.waitEventType)} / ${escapeMarkdown(row.waitEvent ?? '')}${row.blockedBy.length ? ` (blocked by pid ${row.blockedBy.join(', ')})` : ''}`] : []),
     ...(warning ? [`$(warning) ${escapeMarkdown(warning)}`] : []),
     row.query === null ? '_Query text hidden: the monitor\'s role lacks pg_read_all_stats._' : codeBlock(row.query),
-  ];
-  return {
-    label: `pid ${row.pid}`,
-    description: [state, age, row.waitEventType === 'Lock' ? `waiting on ${row.waitEvent ?? 'a lock'}` : undefined, firstLine(row.query)].filter(Boolean).join(' · '),
-    tooltip: lines.join('\n\n'),
-    icon: warning ? { id: 'warning', color: WARNING_COLOR } : { id: sessionIcon(row) },
-    contextValue: row.query ? 'poolLens.session.withQuery' : 'poolLens.session',
-    collapsible: 'none',
-  };
+  ].join('\n\n');
 }
 
 /** The age that matters for the session's state: a query's run time, a transaction's age, or idle time. */
@@ -554,16 +659,10 @@ function sessionIcon(row: SessionRow): string {
   }
 }
 
-function messageView(node: Extract<PoolsNode, { kind: 'message' }>): NodeView {
+function messageItem(node: Extract<PoolsNode, { kind: 'message' }>): ItemView {
   const icon: IconView =
     node.tone === 'error' ? { id: 'error', color: ERROR_COLOR } : node.tone === 'warning' ? { id: 'warning', color: WARNING_COLOR } : { id: node.id === 'connecting' ? 'loading~spin' : 'info' };
-  return {
-    label: node.text,
-    tooltip: escapeMarkdown(node.text),
-    icon,
-    contextValue: node.password ? 'poolLens.message.password' : 'poolLens.message',
-    collapsible: 'none',
-  };
+  return { label: node.text, icon, contextValue: node.password ? 'poolLens.message.password' : 'poolLens.message', collapsible: 'none' };
 }
 
 function shortProblem(server: ServerSnapshot): string {

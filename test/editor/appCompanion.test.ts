@@ -8,6 +8,7 @@ import type { PoolLensApi } from '../../src/extension/extension';
 import type { PoolsNode } from '../../src/extension/poolsTreeModel';
 import { readHostConfig } from './host/runSuites';
 import { EXTENSION_ID, workspaceUri } from './support/editor';
+import { hoverText } from './support/hover';
 import { startPostgres, type EditorPostgres } from './support/postgres';
 import { sleep, WAIT_TIMEOUT_MS } from './support/wait';
 
@@ -155,7 +156,7 @@ suite('Pools view: the app layer from a runtime companion', () => {
     const item = api.poolsTree.getTreeItem(node);
     assert.equal(item.label, `${APP_FILE}:${ACQUISITION_LINE}`);
     assert.match(String(item.description), /^held \d+ s · pid \d+ · release\(\) missing\?$/);
-    assert.match((item.tooltip as vscode.MarkdownString).value, /a forgotten release\(\)/);
+    assert.match(hoverText(api, node), /a forgotten release\(\)/);
     const appItem = api.poolsTree.getTreeItem((await marketApp())!);
     assert.equal(appItem.label, `app · process ${app!.pid}`);
     assert.match(String(appItem.description), /^1 checked out · 0 idle · 0 waiting · peak 1$/);

@@ -7,6 +7,7 @@ import type { PoolLensApi } from '../../src/extension/extension';
 import type { PoolsNode } from '../../src/extension/poolsTreeModel';
 import { assertNoncePolicy } from '../extension/contentSecurityPolicy';
 import { EXTENSION_ID, workspaceUri } from './support/editor';
+import { hoverText } from './support/hover';
 import { armReadProbe } from './support/fileReads';
 import { startPostgres, type EditorPostgres } from './support/postgres';
 import { sleep } from './support/wait';
@@ -123,7 +124,7 @@ suite('Faults in the Pools view', () => {
       for (const node of nodes) {
         const item = api.poolsTree.getTreeItem(node);
         const label = typeof item.label === 'object' ? item.label.label : (item.label ?? '');
-        const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : (item.tooltip ?? '');
+        const tooltip = hoverText(api, node);
         lines.push(`${'  '.repeat(depth)}${label} — ${String(item.description ?? '')} — ${tooltip.replace(/\n+/g, ' ⏎ ')}`);
         await walk(await children(node), depth + 1);
       }
@@ -243,9 +244,10 @@ suite('Faults in the Pools view', () => {
     const tree = (await treeText()).join('\n');
     assert.ok(tree.includes('faults'), `the tree shows the pool:\n${tree}`);
     // The certificate is not verified with sslmode prefer, and the server node says so.
-    const serverItem = api.poolsTree.getTreeItem((await children()).find((node) => node.kind === 'server')!);
+    const serverNode = (await children()).find((node) => node.kind === 'server')!;
+    const serverItem = api.poolsTree.getTreeItem(serverNode);
     assert.match(String(serverItem.description), /^\d+ \/ 17 · TLS not verified$/);
-    assert.match((serverItem.tooltip as vscode.MarkdownString).value, /TLS not verified: with sslmode 'prefer' \(GOOD\\_DB\\_SSLMODE in /);
+    assert.match(hoverText(api, serverNode), /TLS not verified: with sslmode 'prefer' \(GOOD\\_DB\\_SSLMODE in /);
     const log = await logText();
     assert.ok(log.includes('rejected the password'), 'the log holds the earlier faults');
     const workspaceSettings = await fs.readFile(workspaceUri('.vscode/settings.json').fsPath, 'utf8');

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { PoolLensApi } from '../../src/extension/extension';
 import type { PoolsNode } from '../../src/extension/poolsTreeModel';
 import { EXTENSION_ID, workspaceUri } from './support/editor';
+import { hoverText } from './support/hover';
 import { startPostgres, type EditorPostgres } from './support/postgres';
 import { sleep, WAIT_TIMEOUT_MS } from './support/wait';
 
@@ -212,15 +213,14 @@ suite('Pools view against a live PostgreSQL', () => {
     assert.equal(item.label, serverKey);
     // usable = 50 − 3 superuser-reserved; the .env says SSLMODE=disable, which the node calls out.
     assert.match(String(item.description), /^\d+ \/ 47 · not encrypted$/);
-    assert.match((item.tooltip as vscode.MarkdownString).value, /Not encrypted: sslmode 'disable' \(BLOG\\_DB\\_SSLMODE in /);
+    assert.match(hoverText(api, server), /Not encrypted: sslmode 'disable' \(BLOG\\_DB\\_SSLMODE in /);
     const pools = (await children(server)).filter((n): n is Of<'pool'> => n.kind === 'pool');
     assert.deepEqual(pools.slice(0, 2).map((p) => p.domain), ['blog', 'market']);
 
     assert.deepEqual(await bucketLabels('blog'), ['active 1', 'idle 1']);
     // The monitor connects as blog_app, which may not read market_app's session state: counted, not dropped.
     assert.deepEqual(await bucketLabels('market'), ['hidden 1']);
-    const hidden = api.poolsTree.getTreeItem((await bucket('market', 'hidden'))!);
-    assert.match((hidden.tooltip as vscode.MarkdownString).value, /GRANT pg_read_all_stats TO blog_app;/);
+    assert.match(hoverText(api, (await bucket('market', 'hidden'))!), /GRANT pg_read_all_stats TO blog_app;/);
   });
 
   test('after GRANT pg_read_all_stats, the hidden session shows its state', async () => {
@@ -239,13 +239,12 @@ suite('Pools view against a live PostgreSQL', () => {
     });
     const iitItem = api.poolsTree.getTreeItem(iit);
     assert.equal((iitItem.iconPath as vscode.ThemeIcon).color?.id, 'list.warningForeground');
-    assert.match((iitItem.tooltip as vscode.MarkdownString).value, /Idle in transaction for/);
-    assert.match((iitItem.tooltip as vscode.MarkdownString).value, /SELECT count\(\*\) FROM pg_class/);
+    assert.match(hoverText(api, iit), /Idle in transaction for/);
+    assert.match(hoverText(api, iit), /SELECT count\(\*\) FROM pg_class/);
     // The session rows above are loaded when asked for; the pool's own call-out follows the next snapshot,
     // which may still be one taken before the transaction passed the warning threshold.
     await waitForTree('the market pool to call out its idle transaction', async () => {
-      const market = api.poolsTree.getTreeItem((await poolNode('market'))!);
-      return /Idle in transaction for .* \(pid \d+\)/.test((market.tooltip as vscode.MarkdownString).value) ? true : undefined;
+      return /Idle in transaction for .* \(pid \d+\)/.test(hoverText(api, (await poolNode('market'))!)) ? true : undefined;
     });
 
     const leaked = await waitForTree('the leaked checkout flagged', async () => {
@@ -253,7 +252,7 @@ suite('Pools view against a live PostgreSQL', () => {
       const icon = node && (api.poolsTree.getTreeItem(node).iconPath as vscode.ThemeIcon);
       return icon?.id === 'warning' ? node : undefined;
     });
-    assert.match((api.poolsTree.getTreeItem(leaked).tooltip as vscode.MarkdownString).value, /never released/);
+    assert.match(hoverText(api, leaked), /never released/);
   });
 
   test('Inspect Pools opens a report with the recommended max of each pool and no password', async function () {

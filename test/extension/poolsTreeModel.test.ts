@@ -92,7 +92,7 @@ describe('Pools tree model', () => {
 
     const flagged = old.view(marketOf(old));
     assert.deepEqual(flagged.icon, { id: 'warning', color: WARNING });
-    assert.match(flagged.tooltip, /Idle in transaction for 1 min \(pid 77\)/);
+    assert.match(flagged.tooltip, /Idle in transaction for 1 min 1 s \(pid 77\)/, "the hover has the exact age");
     const iit = only(old.poolChildren(marketOf(old)), 'bucket').find((b) => b.bucket === 'idleInTransaction')!;
     assert.equal(old.view(iit).icon.color, WARNING);
     assert.deepEqual(old.view(old.roots()[0]).icon, { id: 'server', color: WARNING }, 'the server shows that one of its pools has a problem');
