@@ -13,12 +13,12 @@ import { sleep, WAIT_TIMEOUT_MS } from './support/wait';
  * The Pools view's hover: a session row carries no tooltip, and hovering it asks the view for one
  * (`resolveTreeItem`), built then from the latest refresh with ages to the second.
  *
- * This calls the provider's `resolveTreeItem` on the extension's real tree, in the real extension host,
- * as VS Code does on hover, rather than moving the mouse over the row: these suites run inside the
- * extension host, which has no handle on the workbench page, and the browser-driven checks
- * (test/runner/codeServer) run after the suites, without a database to list sessions from. What the
- * workbench adds on top, that it asks only when the item's tooltip is undefined and only once per item
- * it was given, is VS Code's (`TreeDataProvider.resolveTreeItem`).
+ * This suite runs inside the extension host, which has no handle on the workbench page, so it calls the
+ * provider's `resolveTreeItem` on the extension's real tree as VS Code does on hover. The mouse over the
+ * rendered row is driven in the browser after the suites, by test/runner/codeServer/hoverChecks.ts
+ * (suite "Workbench in the browser: hovering a session row of the Pools view"), which also runs
+ * whenever this suite is selected. VS Code asks only when an item's tooltip is undefined, and once
+ * per item it was given (`TreeDataProvider.resolveTreeItem`).
  */
 
 const ROLE = { user: 'hover_app', password: 'hover-editor-pw-3' } as const;

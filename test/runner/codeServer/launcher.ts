@@ -10,6 +10,7 @@ import { openWorkbench } from './browser';
 import { ensureCodeServer } from './install';
 import { startCodeServer } from './server';
 import { runFaultChecks } from './faultChecks';
+import { runHoverChecks } from './hoverChecks';
 import { runUserChecks } from './userChecks';
 
 /** Upper bound for the in-editor suites once the workbench is open. */
@@ -95,6 +96,7 @@ export async function runWithCodeServer(report: Report, log: (line: string) => v
   const checksStarted = Date.now();
   await runUserChecks(page, report);
   await runFaultChecks(page, report, workspace);
+  await runHoverChecks(page, report, workspace);
   log(`browser checks took ${seconds(checksStarted)} s; screenshots in ${OUTPUT_DIR}`);
 }
 
