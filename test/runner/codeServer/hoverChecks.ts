@@ -35,8 +35,9 @@ export async function runHoverChecks(page: Page, report: Report, workspace: stri
   const hoverWidget = () => page.locator('.workbench-hover, .monaco-hover').filter({ hasText: `pid ${setup!.pid}` }).first();
   /**
    * Moves the mouse off the row and back onto it until the hover shows. A row younger than a minute is
-   * redrawn on every refresh (its age in seconds moved), and a redraw during the hover delay cancels
-   * the pending hover, as it would for a person, who would then move the mouse again.
+   * redrawn on every refresh (its age in seconds moved); in one run of this check the mouse rested on
+   * such a row for 10 s without a hover (probably a redraw during the hover delay; not traced further).
+   * A person would move the mouse again, and so does this.
    */
   const hoverSession = async (): Promise<string> => {
     for (let attempt = 1; ; attempt++) {
