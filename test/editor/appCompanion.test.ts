@@ -7,9 +7,10 @@ import * as vscode from 'vscode';
 import type { PoolLensApi } from '../../src/extension/extension';
 import type { PoolsNode } from '../../src/extension/poolsTreeModel';
 import { readHostConfig } from './host/runSuites';
-import { EXTENSION_ID, workspaceUri } from './support/editor';
+import { activatePoolLens, workspaceUri } from './support/editor';
 import { hoverText } from './support/hover';
 import { startPostgres, type EditorPostgres } from './support/postgres';
+import { setWorkspaceSettings } from './support/settings';
 import { sleep, WAIT_TIMEOUT_MS } from './support/wait';
 
 /**
@@ -56,13 +57,11 @@ suite('Pools view: the app layer from a runtime companion', () => {
   let server: EditorPostgres;
   let api: PoolLensApi;
   let app: ChildProcess | undefined;
-  const previousSettings = new Map<string, unknown>();
+  let restoreSettings: (() => Promise<void>) | undefined;
 
   suiteSetup(async function () {
     this.timeout(180_000);
-    const extension = vscode.extensions.getExtension<PoolLensApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    api = await extension.activate();
+    api = await activatePoolLens();
     const config = readHostConfig();
     assert.ok(config, 'run the editor suites with npm run test:editor');
     const runtime = path.join(config.projectRoot, 'dist', 'runtime.js');
@@ -92,18 +91,13 @@ suite('Pools view: the app layer from a runtime companion', () => {
       await sleep(100);
     }
 
-    const configuration = vscode.workspace.getConfiguration('poolLens');
-    for (const [key, value] of Object.entries(SETTINGS)) {
-      previousSettings.set(key, configuration.inspect(key)?.workspaceValue);
-      await configuration.update(key, value, vscode.ConfigurationTarget.Workspace);
-    }
+    restoreSettings = await setWorkspaceSettings(SETTINGS);
     await vscode.commands.executeCommand('workbench.view.extension.poolLens');
   });
 
   suiteTeardown(async function () {
     this.timeout(60_000);
-    const configuration = vscode.workspace.getConfiguration('poolLens');
-    for (const [key, value] of previousSettings) await configuration.update(key, value, vscode.ConfigurationTarget.Workspace);
+    await restoreSettings?.();
     if (app && app.exitCode === null) {
       const exited = new Promise((resolve) => app!.once('exit', resolve));
       app.kill();

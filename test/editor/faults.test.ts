@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { PoolLensApi } from '../../src/extension/extension';
 import type { PoolsNode } from '../../src/extension/poolsTreeModel';
 import { assertNoncePolicy } from '../extension/contentSecurityPolicy';
-import { EXTENSION_ID, workspaceUri } from './support/editor';
+import { activatePoolLens, workspaceUri } from './support/editor';
 import { hoverText } from './support/hover';
 import { armReadProbe } from './support/fileReads';
 import { startPostgres, type EditorPostgres } from './support/postgres';
@@ -43,9 +43,7 @@ suite('Faults in the Pools view', () => {
 
   suiteSetup(async function () {
     this.timeout(180_000);
-    const extension = vscode.extensions.getExtension<PoolLensApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    api = await extension.activate();
+    api = await activatePoolLens();
 
     server = await startPostgres(20);
     await server.sql(`CREATE ROLE ${USER} LOGIN PASSWORD '${PASSWORD}'`);

@@ -4,9 +4,10 @@ import type * as PgModule from 'pg';
 import * as vscode from 'vscode';
 import type { PoolLensApi } from '../../src/extension/extension';
 import type { PoolsNode } from '../../src/extension/poolsTreeModel';
-import { EXTENSION_ID, workspaceUri } from './support/editor';
+import { activatePoolLens, workspaceUri } from './support/editor';
 import { hoverText } from './support/hover';
 import { startPostgres, type EditorPostgres } from './support/postgres';
+import { setWorkspaceSettings } from './support/settings';
 import { sleep, WAIT_TIMEOUT_MS } from './support/wait';
 
 /**
@@ -65,13 +66,11 @@ suite('Pools view against a live PostgreSQL', () => {
   /** Checked-out clients, destroyed at the end: pool.end() waits for checkouts to be released. */
   const checkedOut: PgModule.PoolClient[] = [];
   const clients: { leaked?: PgModule.PoolClient; leakedPid?: number; sleeping?: Promise<unknown>; sleepingPid?: number; inTransactionPid?: number } = {};
-  const previousSettings = new Map<string, unknown>();
+  let restoreSettings: (() => Promise<void>) | undefined;
 
   suiteSetup(async function () {
     this.timeout(180_000);
-    const extension = vscode.extensions.getExtension<PoolLensApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    api = await extension.activate();
+    api = await activatePoolLens();
 
     server = await startPostgres(MAX_CONNECTIONS);
     serverKey = `${server.host}:${server.port}`;
@@ -116,11 +115,7 @@ suite('Pools view against a live PostgreSQL', () => {
     await transaction.query('BEGIN');
     await transaction.query('SELECT count(*) FROM pg_class');
 
-    const configuration = vscode.workspace.getConfiguration('poolLens');
-    for (const [key, value] of Object.entries(SETTINGS)) {
-      previousSettings.set(key, configuration.inspect(key)?.workspaceValue);
-      await configuration.update(key, value, vscode.ConfigurationTarget.Workspace);
-    }
+    restoreSettings = await setWorkspaceSettings(SETTINGS);
     // Open the Pools view as a user would: it polls only while visible.
     await vscode.commands.executeCommand('workbench.view.extension.poolLens');
   });
@@ -128,8 +123,7 @@ suite('Pools view against a live PostgreSQL', () => {
   suiteTeardown(async function () {
     this.timeout(60_000);
     api?.setConfirmForTesting(undefined);
-    const configuration = vscode.workspace.getConfiguration('poolLens');
-    for (const [key, value] of previousSettings) await configuration.update(key, value, vscode.ConfigurationTarget.Workspace);
+    await restoreSettings?.();
     for (const client of checkedOut) client.release(true);
     await Promise.all(appPools.map((p) => p.end().catch(() => undefined)));
     await server?.stop();

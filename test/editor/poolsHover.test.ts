@@ -4,9 +4,10 @@ import type * as PgModule from 'pg';
 import * as vscode from 'vscode';
 import type { PoolLensApi } from '../../src/extension/extension';
 import type { PoolsNode } from '../../src/extension/poolsTreeModel';
-import { EXTENSION_ID, workspaceUri } from './support/editor';
+import { activatePoolLens, workspaceUri } from './support/editor';
 import { hoverText } from './support/hover';
 import { startPostgres, type EditorPostgres } from './support/postgres';
+import { setWorkspaceSettings } from './support/settings';
 import { sleep, WAIT_TIMEOUT_MS } from './support/wait';
 
 /**
@@ -35,13 +36,11 @@ suite('Pools view hover', () => {
   let api: PoolLensApi;
   let app: PgModule.Client;
   let pid: number;
-  const previousSettings = new Map<string, unknown>();
+  let restoreSettings: (() => Promise<void>) | undefined;
 
   suiteSetup(async function () {
     this.timeout(180_000);
-    const extension = vscode.extensions.getExtension<PoolLensApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    api = await extension.activate();
+    api = await activatePoolLens();
 
     server = await startPostgres(20);
     await server.sql(`CREATE ROLE ${ROLE.user} LOGIN PASSWORD '${ROLE.password}'`);
@@ -56,18 +55,13 @@ suite('Pools view hover', () => {
     pid = (await app.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     await app.query(PROBE_QUERY);
 
-    const configuration = vscode.workspace.getConfiguration('poolLens');
-    for (const [key, value] of Object.entries(SETTINGS)) {
-      previousSettings.set(key, configuration.inspect(key)?.workspaceValue);
-      await configuration.update(key, value, vscode.ConfigurationTarget.Workspace);
-    }
+    restoreSettings = await setWorkspaceSettings(SETTINGS);
     await vscode.commands.executeCommand('workbench.view.extension.poolLens');
   });
 
   suiteTeardown(async function () {
     this.timeout(60_000);
-    const configuration = vscode.workspace.getConfiguration('poolLens');
-    for (const [key, value] of previousSettings) await configuration.update(key, value, vscode.ConfigurationTarget.Workspace);
+    await restoreSettings?.();
     await app?.end().catch(() => undefined);
     await server?.stop();
     await fs.rm(workspaceUri('.env').fsPath, { force: true });

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { PoolLensApi } from '../../src/extension/extension';
-import { EXTENSION_ID, openFile, waitForRule, workspaceUri } from './support/editor';
+import { activatePoolLens, openFile, waitForRule, workspaceUri } from './support/editor';
 import { armReadProbe, type ReadProbe } from './support/fileReads';
 import { sleep, SETTLE_MS } from './support/wait';
 
@@ -34,9 +34,7 @@ suite(UNTRUSTED_SUITE, () => {
       false,
       'this suite needs an untrusted workspace: run it with POOL_LENS_EDITOR_WORKSPACE=untrusted (npm run test:editor does a separate untrusted pass)',
     );
-    const extension = vscode.extensions.getExtension<PoolLensApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    api = await extension.activate();
+    api = await activatePoolLens();
 
     listener = net.createServer((socket) => {
       connections++;

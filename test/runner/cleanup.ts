@@ -25,3 +25,18 @@ export function cleanupAll(): Promise<void> {
   })();
   return running;
 }
+
+/** Steps that undo a setup, run newest first by `undoAll` (also at the run's cleanup); a failing step is skipped. */
+export interface UndoSteps {
+  push(step: () => Promise<unknown>): void;
+  undoAll(): Promise<void>;
+}
+
+export function undoSteps(): UndoSteps {
+  const steps: Array<() => Promise<unknown>> = [];
+  const undoAll = async (): Promise<void> => {
+    for (const step of steps.splice(0).reverse()) await step().catch(() => undefined);
+  };
+  onCleanup(undoAll);
+  return { push: (step) => void steps.push(step), undoAll };
+}

@@ -1,15 +1,16 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { PoolLensApi } from '../../../src/extension/extension';
 import { SETTLE_MS, sleep, waitFor } from './wait';
 
 export const EXTENSION_ID = 'pool-lens.pool-lens';
 export const DIAGNOSTIC_SOURCE = 'pool-lens';
 
-/** Activates Pool Lens as the editor would, and fails clearly when it is not installed. */
-export async function activatePoolLens(): Promise<void> {
-  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+/** Activates Pool Lens as the editor would, and fails clearly when it is not installed. Returns its API. */
+export async function activatePoolLens(): Promise<PoolLensApi> {
+  const extension = vscode.extensions.getExtension<PoolLensApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not installed in this editor`);
-  await extension.activate();
+  return extension.activate();
 }
 
 export function workspaceUri(relativePath: string): vscode.Uri {

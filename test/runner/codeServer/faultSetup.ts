@@ -2,7 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { startServer, type TestServer } from '../../pg/server';
-import { onCleanup } from '../cleanup';
+import { undoSteps } from '../cleanup';
 import { freeLoopbackPort } from '../net';
 
 /** The role the wrong password is given for; the error sentence names it. */
@@ -32,11 +32,8 @@ export interface Faults {
  * `.vscode/settings.json` gets one pool per fault, each reading its connection from `.env`.
  */
 export async function setUpFaults(workspace: string): Promise<Faults> {
-  const undo: Array<() => Promise<unknown>> = [];
-  const undoAll = async (): Promise<void> => {
-    for (const step of undo.splice(0).reverse()) await step().catch(() => undefined);
-  };
-  onCleanup(undoAll);
+  const undo = undoSteps();
+  const { undoAll } = undo;
   try {
     const server: TestServer = await startServer({ maxConnections: 20 });
     undo.push(() => server.stop());
