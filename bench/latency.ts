@@ -62,7 +62,7 @@ export const latency: Figure = async ({ beforeDir }) => {
       // The first rounds let the JIT settle; they are not counted. Each round starts with the next variant, so
       // none always runs right after the same one (a run pays for the collection its predecessor's garbage starts).
       for (let k = 0; k < variants.length; k++) {
-        const { times, work } = variants[(((run % variants.length) + variants.length) % variants.length + k) % variants.length];
+        const { times, work } = variants[(run + WARM_UP_ROUNDS + k) % variants.length];
         const timing = measure(work);
         if (run >= 0) times.push(timing);
       }
