@@ -34,9 +34,10 @@ export interface ParsedText {
 /**
  * `analyze`, and also the `pool-lens-disable-next-line` comments that suppressed nothing (or name no
  * rule). A file the text gate skips is parsed only when it holds such a comment. `parsed` saves the
- * parse when the caller already parsed this text (the CLI's project index summarised the file).
+ * parse when the caller already parsed this text (the CLI's project index summarised the file), or
+ * makes it when the analysis needs it (the editor's `IncrementalParser`).
  */
-export function analyzeFile(text: string, fileName: string, options: AnalyzeOptions = {}, parsed?: ParsedText): FileAnalysis {
+export function analyzeFile(text: string, fileName: string, options: AnalyzeOptions = {}, parsed?: ParsedText | (() => ParsedText)): FileAnalysis {
   const enabled = RULES.flatMap((rule) => {
     const severity = severityOf(rule, options);
     return severity === undefined ? [] : [{ rule, severity }];
@@ -45,8 +46,9 @@ export function analyzeFile(text: string, fileName: string, options: AnalyzeOpti
   if (options.gate !== false && !mayUsePg(text, options.project)) return withoutFindings(text, fileName, ranRules);
   if (enabled.length === 0) return withoutFindings(text, fileName, ranRules);
 
-  const ast = parsed?.ast ?? parseSource(text, fileName);
-  const nodes = parsed?.nodes ?? linkParents(ast);
+  const given = typeof parsed === 'function' ? parsed() : parsed;
+  const ast = given?.ast ?? parseSource(text, fileName);
+  const nodes = given?.nodes ?? linkParents(ast);
   const model = new PgModel(nodes, fileName, options.project);
   if (!model.usesPg) return unusedOnly(text, nodes, ranRules);
 

@@ -3,6 +3,7 @@ import { clientMentions, type ClientMentions } from './clientMentions';
 import { localReleasers, releaseSites, type TrackedClient } from './clientUse';
 import { leaksAfterCheckout, leaksInCallback, type FlowClient, type Leak } from './flow';
 import type { FunctionNode } from './functions';
+import { treeCache } from './treeCaches';
 
 type Node = TSESTree.Node;
 
@@ -36,7 +37,7 @@ export interface CheckoutFlow {
  * become held, so one observed run answers both. Keyed by the checkout call: AST nodes live as long as
  * their parse, so the cache lives as long as the analysis and needs no clearing.
  */
-const flows = new WeakMap<TSESTree.CallExpression, { holder: ClientHolder; flow: CheckoutFlow }>();
+const flows = treeCache<TSESTree.CallExpression, { holder: ClientHolder; flow: CheckoutFlow }>();
 
 export function checkoutFlow(connect: TSESTree.CallExpression, holder: ClientHolder): CheckoutFlow {
   const cached = flows.get(connect);

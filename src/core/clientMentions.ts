@@ -3,6 +3,7 @@ import type { TrackedClient } from './clientUse';
 import { referenceIndex } from './functions';
 import { propertyName } from './pgModel';
 import { firstStartingAt } from './sourceOrder';
+import { treeCache } from './treeCaches';
 
 type Node = TSESTree.Node;
 
@@ -119,7 +120,7 @@ function anyWithin(sorted: readonly number[], [start, end]: TSESTree.Range): boo
  * The index lists references in the order its walk met them, which is source order as long as every
  * node's children are visited left to right; checked once per list rather than assumed.
  */
-const sortedLists = new WeakMap<readonly TSESTree.Identifier[], readonly TSESTree.Identifier[]>();
+const sortedLists = treeCache<readonly TSESTree.Identifier[], readonly TSESTree.Identifier[]>();
 function inSourceOrder(references: readonly TSESTree.Identifier[]): readonly TSESTree.Identifier[] {
   let sorted = sortedLists.get(references);
   if (!sorted) {

@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { keyName, propertyName, unwrap } from './pgModel';
 import { linkedNodes, walk } from './traverse';
+import { treeCache } from './treeCaches';
 
 type Node = TSESTree.Node;
 
@@ -183,7 +184,7 @@ export function referenceIndex(root: Node): ReadonlyMap<string, readonly TSESTre
  * One index per root node, kept as long as the syntax tree: three rules and the project index's
  * listener scan each asked for the whole program's, a full walk apiece.
  */
-const referenceIndexes = new WeakMap<Node, ReadonlyMap<string, readonly TSESTree.Identifier[]>>();
+const referenceIndexes = treeCache<Node, ReadonlyMap<string, readonly TSESTree.Identifier[]>>();
 
 function buildReferenceIndex(root: Node): Map<string, TSESTree.Identifier[]> {
   const index = new Map<string, TSESTree.Identifier[]>();

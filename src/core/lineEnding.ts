@@ -1,4 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { treeCache } from './treeCaches';
 
 /**
  * `\r\n` when the file uses it anywhere, else `\n`: the line ending a fix writes. Looked up once per
@@ -13,4 +14,4 @@ export function lineEndingOf(ast: TSESTree.Program, text: string): string {
   return eol;
 }
 
-const lineEndings = new WeakMap<TSESTree.Program, string>();
+const lineEndings = treeCache<TSESTree.Program, string>();

@@ -49,20 +49,33 @@ function parseOnce(text: string, jsx: boolean): TSESTree.Program {
  * (old Flow-free code with `a < b > c` style expressions), so only real syntax errors surface.
  */
 export function parseSource(text: string, fileName: string): TSESTree.Program {
+  return parseSourceDialect(text, fileName).ast;
+}
+
+/** `parseSource`, and whether the parse that succeeded had JSX on. */
+export function parseSourceDialect(text: string, fileName: string): { ast: TSESTree.Program; jsx: boolean } {
   const jsx = jsxFor(fileName);
   const source = maskShebangAfterBom(text);
   try {
-    return parseOnce(source, jsx);
+    return { ast: parseOnce(source, jsx), jsx };
   } catch (first) {
     if (jsx && !/\.(tsx|jsx)$/i.test(fileName) && !isStackOverflow(first)) {
       try {
-        return parseOnce(source, false);
+        return { ast: parseOnce(source, false), jsx: false };
       } catch {
         // Report the first error: it is the one for the file's own dialect.
       }
     }
     throw toParseFailure(first, text, fileName);
   }
+}
+
+/**
+ * Parses a piece of a file in the dialect the whole file parsed in, with the parser's own error
+ * (or `RangeError`) on failure: the caller falls back to `parseSource` then.
+ */
+export function parseInDialect(text: string, jsx: boolean): TSESTree.Program {
+  return parseOnce(text, jsx);
 }
 
 /**

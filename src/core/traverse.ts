@@ -1,11 +1,12 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
+import { treeCache } from './treeCaches';
 
 /**
  * The node list `linkParents` returned for each program it linked, kept as long as the syntax tree:
  * a question about the whole file (every reference of a name) reads it instead of walking the tree again.
  */
-const linkedNodeLists = new WeakMap<TSESTree.Program, readonly TSESTree.Node[]>();
+const linkedNodeLists = treeCache<TSESTree.Program, readonly TSESTree.Node[]>();
 
 /** Every node of a program `linkParents` linked, in the order it returned them; undefined for a tree it did not link. */
 export function linkedNodes(program: TSESTree.Program): readonly TSESTree.Node[] | undefined {
@@ -17,9 +18,15 @@ export function linkedNodes(program: TSESTree.Program): readonly TSESTree.Node[]
  * them in. Iterative, so deeply nested input cannot overflow the stack here.
  */
 export function linkParents(program: TSESTree.Program): TSESTree.Node[] {
-  const ordered: TSESTree.Node[] = [];
+  const ordered = linkSubtree(program);
   linkedNodeLists.set(program, ordered);
-  const stack: TSESTree.Node[] = [program];
+  return ordered;
+}
+
+/** `linkParents` for the tree below `root` (root included, its own `parent` left alone). */
+export function linkSubtree(root: TSESTree.Node): TSESTree.Node[] {
+  const ordered: TSESTree.Node[] = [];
+  const stack: TSESTree.Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
     ordered.push(node);
@@ -34,6 +41,11 @@ export function linkParents(program: TSESTree.Program): TSESTree.Node[] {
     }
   }
   return ordered;
+}
+
+/** Records `nodes` as the linked node list of `program`, a tree linked piecewise (an incremental parse). */
+export function setLinkedNodes(program: TSESTree.Program, nodes: readonly TSESTree.Node[]): void {
+  linkedNodeLists.set(program, nodes);
 }
 
 function pushChild(stack: TSESTree.Node[], child: unknown, parent: TSESTree.Node): void {
