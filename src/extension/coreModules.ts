@@ -5,6 +5,7 @@
  * esbuild.mjs bundles this module on its own as dist/core.js, so activation does not even read it.
  */
 export { analyze, analyzeFile } from '../core/analyze';
+export { DocumentParses } from '../core/documentParses';
 export { isSourceFile, ParseFailure } from '../core/parse';
 export { readScriptModuleKeys } from '../workspace/packageScripts';
 export { ProjectIndex } from '../workspace/projectIndex';

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FileAnalysis } from '../core/analyze';
+import type { DocumentParses } from '../core/documentParses';
 import { mergeWithSettings } from '../core/projectConfig';
 import type { AnalyzeOptions } from '../core/types';
 import type { Config } from './config';
@@ -13,6 +14,9 @@ import { OFF_THREAD_MIN_LENGTH, OffThreadAnalyzer, OffThreadParseFailure, Worker
 import type { ProjectConfigs } from './projectConfigs';
 import type { WorkspaceProjectFacts } from './projectFacts';
 
+/** Documents shorter than OFF_THREAD_MIN_LENGTH keep their syntax trees on this thread, this many at most. */
+const MAIN_THREAD_DOCUMENTS = 16;
+
 /**
  * Publishes Pool Lens diagnostics for open JS/TS documents: right away on open and save, after a pause
  * in typing on change, and removes them on close. A document that stops parsing mid-edit keeps its last
@@ -22,6 +26,8 @@ export class DiagnosticsProvider implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly offThread = new OffThreadAnalyzer();
+  /** Syntax trees of the documents analysed here, kept between edits (`IncrementalParser`); made with the analyzer. */
+  private parses: DocumentParses | undefined;
   private readonly disposables: vscode.Disposable[];
 
   constructor(
@@ -67,7 +73,7 @@ export class DiagnosticsProvider implements vscode.Disposable {
 
     let analysis: FileAnalysis;
     try {
-      analysis = await this.runAnalysis(core, document.getText(), analysisFileName(document), { rules, project, ruleOptions });
+      analysis = await this.runAnalysis(core, document.uri.toString(), document.getText(), analysisFileName(document), { rules, project, ruleOptions });
     } catch (error) {
       if (error instanceof core.ParseFailure || error instanceof OffThreadParseFailure) {
         const { line, column, reason } = error instanceof OffThreadParseFailure ? error.detail : error;
@@ -99,16 +105,18 @@ export class DiagnosticsProvider implements vscode.Disposable {
    * Large documents are analysed on a worker thread, so parsing them does not block the extension host;
    * small ones, and all of them when the worker cannot run, are analysed here.
    */
-  private async runAnalysis(core: Core, text: string, fileName: string, options: AnalyzeOptions): Promise<FileAnalysis> {
+  private async runAnalysis(core: Core, document: string, text: string, fileName: string, options: AnalyzeOptions): Promise<FileAnalysis> {
     if (text.length >= OFF_THREAD_MIN_LENGTH && this.offThread.available) {
       try {
-        return await this.offThread.analyze(text, fileName, options);
+        return await this.offThread.analyze(document, text, fileName, options);
       } catch (error) {
         if (!(error instanceof WorkerUnavailable)) throw error;
         this.log.warn(`The analysis worker thread is unavailable (${error.message}); large files are analysed on the main thread.`);
       }
     }
-    return core.analyzeFile(text, fileName, options);
+    this.parses ??= new core.DocumentParses(MAIN_THREAD_DOCUMENTS);
+    const parser = this.parses.parserFor(document, fileName);
+    return core.analyzeFile(text, fileName, options, () => parser.parse(text));
   }
 
   private analyzeOpenDocuments(): void {
@@ -140,6 +148,8 @@ export class DiagnosticsProvider implements vscode.Disposable {
     this.cancelTimer(uri);
     this.collection.delete(uri);
     this.findings.delete(uri);
+    this.parses?.forget(uri.toString());
+    this.offThread.forget(uri.toString());
   }
 }
 

@@ -11,9 +11,16 @@ export const OFF_THREAD_MIN_LENGTH = 8_000;
 
 export interface AnalysisRequest {
   id: number;
+  /** The document's URI: the worker parses it incrementally against its last version (`DocumentParses`). */
+  document: string;
   text: string;
   fileName: string;
   options: AnalyzeOptions;
+}
+
+/** The document was closed: the worker drops the syntax tree it keeps for it. */
+export interface ForgetRequest {
+  forget: string;
 }
 
 export type AnalysisReply =
@@ -46,14 +53,19 @@ export class OffThreadAnalyzer {
     return this.broken === undefined;
   }
 
-  analyze(text: string, fileName: string, options: AnalyzeOptions): Promise<FileAnalysis> {
+  analyze(document: string, text: string, fileName: string, options: AnalyzeOptions): Promise<FileAnalysis> {
     if (this.broken) return Promise.reject(new WorkerUnavailable(this.broken.message));
     const worker = this.start();
     const id = this.nextId++;
     return new Promise<FileAnalysis>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, text, fileName, options } satisfies AnalysisRequest);
+      worker.postMessage({ id, document, text, fileName, options } satisfies AnalysisRequest);
     });
+  }
+
+  /** Lets the worker drop what it keeps for a closed document; nothing to do when it never started. */
+  forget(document: string): void {
+    this.worker?.postMessage({ forget: document } satisfies ForgetRequest);
   }
 
   dispose(): void {
