@@ -102,7 +102,7 @@ function reparseStatement(last: LastParse, text: string): Node[] | undefined {
   const module = ast.sourceType === 'module';
   let piece: Program;
   try {
-    piece = parseInDialect(blankedPrefix(text, pieceStart) + text.slice(pieceStart, pieceEnd) + (module ? MODULE_MARKER : ''), last.jsx);
+    piece = parseInDialect(blankLines(statement) + text.slice(pieceStart, pieceEnd) + (module ? MODULE_MARKER : ''), last.jsx);
   } catch {
     return undefined;
   }
@@ -176,9 +176,15 @@ function separate(text: string, before: Statement | undefined, after: Statement 
   return word !== null && !CONTINUING_WORDS.has(word[0]);
 }
 
-/** The text before `end` with every character but line breaks turned into a space: same offsets, same lines. */
-function blankedPrefix(text: string, end: number): string {
-  return text.slice(0, end).replace(/[^\r\n\u2028\u2029]/g, ' ');
+/**
+ * Blank text as long as the file before the statement, with as many line breaks before the statement's
+ * column: a piece after it has the file's offsets, lines and columns. (Only line starts matter to the parser's
+ * locations, so the breaks are all `\n`, whatever the file uses.)
+ */
+function blankLines(statement: Statement): string {
+  const breaks = statement.loc.start.line - 1;
+  const column = statement.loc.start.column;
+  return ' '.repeat(statement.range[0] - column - breaks) + '\n'.repeat(breaks) + ' '.repeat(column);
 }
 
 /** A statement that is a string alone: a directive at the start of a file, which a piece cannot tell. */
