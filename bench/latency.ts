@@ -80,7 +80,7 @@ export const latency: Figure = async ({ beforeDir }) => {
     const { full, statement, unchanged, failed } = typing.kinds;
     typingRows.push([
       input.name,
-      String(typing.analysis.length),
+      String(typing.analysis.length + typing.failedAnalysis.length),
       `${statement} / ${full} / ${failed}${unchanged ? ` / ${unchanged} unchanged` : ''}`,
       `${fixed(median(wall(typing.parse)))} / ${fixed(percentile(wall(typing.parse), 95))}`,
       `${fixed(median(wall(typing.analysis)))} / ${fixed(percentile(wall(typing.analysis), 95))}`,
