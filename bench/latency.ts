@@ -4,6 +4,7 @@ import { analyze } from '../src/core/analyze';
 import { RULE_IDS, type AnalyzeOptions, type Finding } from '../src/core/types';
 import { verdict, type Figure } from './figure';
 import { serviceModule, stressModule } from './generate';
+import { measure, type Timing } from './timing';
 import { typeInto } from './typing';
 import { fixed, median, percentile, table } from './stats';
 
@@ -146,29 +147,6 @@ export const latency: Figure = async ({ beforeDir }) => {
 const WARM_UP_ROUNDS = 5;
 /** Keystrokes typed and not counted before each input's timed ones. */
 const TYPING_WARM_UP_KEYSTROKES = 10;
-
-interface Timing {
-  wall: number;
-  /** This process's user + system CPU time: moves far less than wall time with other processes' load. */
-  cpu: number;
-}
-
-/**
- * Times one run as it comes, in the steady state of an editor analysing a document again and again: no forced
- * collection before it. A forced full collection frees the previous run's syntax trees, and V8 then drops the
- * optimised code that embedded objects of that run ("weak objects" in `--trace-deopt`): the parser's converter
- * among others. The runs after it measured recompiling (a raw parse of the 2,000-line input: about 230, 170, 110,
- * then 80 ms of wall time, single-threaded), which no editor sees on every keystroke. Collections V8 starts by itself are timed
- * in whichever run triggers them; parse and analysis alternate, so both pay their share.
- */
-function measure(work: () => unknown): Timing {
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  work();
-  const wall = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  return { wall, cpu: (used.user + used.system) / 1000 };
-}
 
 /** The analyzer of another checkout (the code before the fixes), loaded through tsx like this one. */
 function loadAnalyze(dir: string): Analyze {

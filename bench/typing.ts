@@ -2,17 +2,13 @@ import { parse } from '@typescript-eslint/typescript-estree';
 import { analyzeFile } from '../src/core/analyze';
 import { IncrementalParser, type ParseKind } from '../src/core/incrementalParse';
 import { ParseFailure } from '../src/core/parse';
+import { measure, type Timing } from './timing';
 
 /** A statement typed at the end of a line inside a function, one character at a time (newline first). */
 const TYPED = '\n    console.log(`done ${Date.now()}`);';
 
 /** Fixed so every run types at the same places. */
 const SEED = 20261122;
-
-export interface Timing {
-  wall: number;
-  cpu: number;
-}
 
 export interface TypingTimes {
   /** Per keystroke whose text parses: a raw parse of the text, and the editor's analysis of it, CPU and wall ms. */
@@ -44,16 +40,17 @@ export function typeInto(text: string, fileName: string, lines: number, warmUpKe
     for (let typed = 1; typed <= TYPED.length; typed++) {
       document = document.slice(0, place) + TYPED.slice(0, typed) + document.slice(place + typed - 1);
       const current = document;
-      const steps = [() => attempt(() => parse(current, rawParse)), () => attempt(() => analyzeFile(current, fileName, {}, () => parser.parse(current)))];
+      const steps = [() => parse(current, rawParse), () => analyzeFile(current, fileName, {}, () => parser.parse(current))];
       const order = keystroke % 2 === 0 ? [0, 1] : [1, 0];
-      const measured: Array<{ wall: number; cpu: number; ok: boolean }> = [];
-      for (const index of order) measured[index] = measure(steps[index]);
+      const parsedOk: boolean[] = [];
+      const measured: Timing[] = [];
+      for (const index of order) measured[index] = measure(() => (parsedOk[index] = attempt(steps[index])));
       if (keystroke >= warmUpKeystrokes) {
-        const [parsed, analysed] = measured;
-        if (parsed.ok !== analysed.ok) throw new Error(`keystroke ${keystroke}: the raw parse ${parsed.ok ? 'succeeded' : 'failed'}, the analysis's parse did not`);
-        (analysed.ok ? times.parse : times.failedParse).push({ wall: parsed.wall, cpu: parsed.cpu });
-        (analysed.ok ? times.analysis : times.failedAnalysis).push({ wall: analysed.wall, cpu: analysed.cpu });
-        times.kinds[analysed.ok ? parser.lastKind : 'failed']++;
+        const [rawOk, analysedOk] = parsedOk;
+        if (rawOk !== analysedOk) throw new Error(`keystroke ${keystroke}: the raw parse ${rawOk ? 'succeeded' : 'failed'}, the analysis's parse did not`);
+        (analysedOk ? times.parse : times.failedParse).push(measured[0]);
+        (analysedOk ? times.analysis : times.failedAnalysis).push(measured[1]);
+        times.kinds[analysedOk ? parser.lastKind : 'failed']++;
       }
       keystroke++;
     }
@@ -70,15 +67,6 @@ function attempt(work: () => unknown): boolean {
     if (error instanceof ParseFailure || (error instanceof Error && 'lineNumber' in error)) return false;
     throw error;
   }
-}
-
-function measure(work: () => boolean): { wall: number; cpu: number; ok: boolean } {
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  const ok = work();
-  const wall = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  return { wall, cpu: (used.user + used.system) / 1000, ok };
 }
 
 /** Offsets just after `;` at the end of indented lines (inside a function body), `count` of them, seeded. */

@@ -111,7 +111,6 @@ function reparseStatement(last: LastParse, text: string): Node[] | undefined {
   if (isStringStatement(replacement)) return undefined;
   if (module ? !staysModule(ast.body, index, replacement) : piece.sourceType !== 'script') return undefined;
 
-
   const lineDelta = replacement.loc.end.line - statement.loc.end.line;
   const fresh = linkSubtree(replacement);
   (replacement as { parent: Node }).parent = ast;
